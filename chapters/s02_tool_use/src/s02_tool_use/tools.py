@@ -1,0 +1,98 @@
+"""The tool registry: what s02 adds over s01's single hard-wired `bash` tool.
+
+A tool is declared once, as a `Tool`: its name (what the model calls), a description, a pydantic
+input model (which gives both the JSON schema sent to the model and the validation of what comes
+back) and a plain function. `ToolRegistry.call` turns every way a call can go wrong (unknown name,
+invalid input, the function raising) into an error string for an `is_error` tool_result, so the
+loop never stops because the model made a mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+
+class ToolError(Exception):
+    """Raise inside a tool to send the model an `is_error` result with this message."""
+
+
+@dataclass
+class ToolContext:
+    """What a tool may know about the agent that runs it."""
+
+    workdir: Path
+    """The folder the agent works in; file tools are confined to it."""
+    agent: Any = None
+    """The running agent, for tools that need more (a subagent's parent, the task board...)."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    """The name the model calls, `^[a-zA-Z0-9_-]{1,64}$`."""
+    description: str
+    input_model: type[BaseModel]
+    run: Callable[[Any, ToolContext], str]
+    """Called with a validated instance of `input_model`; returns the text of the result."""
+
+    def spec(self) -> dict:
+        """The tool definition sent in the request's `tools` list."""
+        schema = self.input_model.model_json_schema()
+        schema.pop("title", None)
+        return {"name": self.name, "description": self.description, "input_schema": schema}
+
+
+@dataclass
+class ToolResult:
+    content: str
+    is_error: bool = False
+
+
+@dataclass
+class ToolRegistry:
+    tools: dict[str, Tool] = field(default_factory=dict)
+
+    def add(self, *tools: Tool) -> ToolRegistry:
+        for tool in tools:
+            self.tools[tool.name] = tool
+        return self
+
+    def remove(self, *names: str) -> None:
+        for name in names:
+            self.tools.pop(name, None)
+
+    def specs(self) -> list[dict]:
+        return [tool.spec() for tool in self.tools.values()]
+
+    def call(self, name: str, raw_input: Any, ctx: ToolContext) -> ToolResult:
+        # 1. an unknown name: tell the model what exists
+        tool = self.tools.get(name)
+        if tool is None:
+            known = ", ".join(self.tools) or "(none)"
+            return ToolResult(f"Unknown tool {name!r}. Available tools: {known}.", is_error=True)
+        # 2. validate the input against the tool's pydantic model
+        try:
+            args = tool.input_model.model_validate(raw_input)
+        except ValidationError as e:
+            return ToolResult(f"Invalid input for {name}: {describe_validation_error(e)}", is_error=True)
+        # 3. run it; a ToolError is the tool's own message, anything else is a crash we report
+        try:
+            return ToolResult(tool.run(args, ctx))
+        except ToolError as e:
+            return ToolResult(str(e), is_error=True)
+        except Exception as e:  # noqa: BLE001 - a tool bug must not kill the loop
+            return ToolResult(f"{name} failed: {type(e).__name__}: {e}", is_error=True)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line per problem, naming the field: `path: Field required`."""
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "input"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
