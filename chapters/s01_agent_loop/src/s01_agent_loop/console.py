@@ -1,0 +1,90 @@
+"""What the user sees: the `View` of the command line, drawn with rich.
+
+While waiting for the model: a spinner. While it writes: its Markdown, re-rendered as it streams.
+Tool calls: one line each, then the first lines of the result. Under `-q` all of this goes to
+stderr, so stdout carries only the final answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.live import Live
+from rich.markdown import Markdown
+from rich.padding import Padding
+from rich.text import Text
+
+from .agent import View
+
+PREVIEW_LINES = 6
+
+
+class ConsoleView(View):
+    def __init__(self, console: Console, *, quiet: bool = False, indent: int = 0):
+        self.console = console
+        self.quiet = quiet  # -q: the final answer is printed by the caller, on stdout
+        self.indent = indent  # nested runs (subagents) are drawn indented
+        self.buffer = ""
+        self.status = None
+        self.live = None
+
+    def model_start(self) -> None:
+        self.buffer = ""
+        self.status = self.console.status("[dim]thinking…[/]", spinner="dots")
+        self.status.start()
+
+    def model_text(self, delta: str) -> None:
+        self.stop_spinner()
+        self.buffer += delta
+        if self.quiet:
+            return
+        if self.live is None:
+            self.live = Live(console=self.console, refresh_per_second=12, vertical_overflow="visible")
+            self.live.start()
+        self.live.update(self.pad(Markdown(self.buffer)))
+
+    def model_end(self, reply) -> None:
+        self.stop_spinner()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+        elif self.quiet and self.buffer.strip() and reply.stop_reason == "tool_use":
+            self.console.print(self.pad(Text(self.buffer.strip(), style="dim")))
+
+    def tool_start(self, name: str, tool_input: dict) -> None:
+        line = Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan"))
+        self.console.print(self.pad(line))
+
+    def tool_end(self, name: str, output: str, is_error: bool) -> None:
+        lines = output.splitlines() or [""]
+        shown = "\n".join(lines[:PREVIEW_LINES])
+        if len(lines) > PREVIEW_LINES:
+            shown += f"\n… {len(lines) - PREVIEW_LINES} more lines"
+        style = "red" if is_error else "dim"
+        self.console.print(self.pad(Text(shown, style=style), extra=2))
+
+    def nested(self) -> ConsoleView:
+        """A view for a run inside this one (a subagent), drawn one step further in."""
+        return ConsoleView(self.console, quiet=self.quiet, indent=self.indent + 1)
+
+    # -----------------------------------------------------------------------------------------
+
+    def stop_spinner(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+    def pad(self, renderable, extra: int = 0):
+        left = 4 * self.indent + extra
+        return Padding(renderable, (0, 0, 0, left)) if left else renderable
+
+
+def summarize(tool_input, limit: int = 100) -> str:
+    """A tool's input on one line: the command for bash, compact JSON otherwise."""
+    if isinstance(tool_input, dict) and isinstance(tool_input.get("command"), str):
+        text = tool_input["command"]
+    else:
+        text = json.dumps(tool_input, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

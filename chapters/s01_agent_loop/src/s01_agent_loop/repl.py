@@ -1,0 +1,90 @@
+"""The interactive loop: line editing and history (prompt_toolkit), slash commands, Ctrl-C.
+
+Ctrl-C while the agent works cancels that turn only; the conversation stays valid (see `Agent.run`)
+and the next prompt continues it. Ctrl-C at the prompt clears the line; Ctrl-D or /exit leaves.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import AgentStop
+
+HISTORY_FILE = Path("~/.learn-agent-harness/history")
+
+
+def repl(chapter, agent, console) -> int:
+    read_line = line_reader()
+    console.print("[dim]/help for commands, Ctrl-C cancels a turn, Ctrl-D or /exit quits[/]")
+    while True:
+        try:
+            line = read_line().strip()
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return 0
+        if line in ("/exit", "/quit"):
+            return 0
+        if line:
+            submit(chapter, agent, line, console)
+
+
+def submit(chapter, agent, line: str, console) -> str | None:
+    """Run one user line: a slash command or a task. Returns the answer, or None on failure."""
+    if line.startswith("/"):
+        name, _, argument = line[1:].partition(" ")
+        command = chapter.commands.get(name)
+        if name == "help":
+            show_help(chapter, console)
+        elif command is None:
+            console.print(f"[red]unknown command /{name}[/]; /help lists them")
+        else:
+            command.run(agent, argument.strip(), console)
+        return ""
+    try:
+        return agent.run(line)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/] [dim](the conversation is kept; go on or ask something else)[/]")
+    except AgentStop as stop:
+        console.print(f"[red]stopped:[/] {stop}")
+    except Exception as error:
+        if not is_api_error(error):
+            raise
+        console.print(f"[red]model error:[/] {describe_api_error(error)}")
+    return None
+
+
+def show_help(chapter, console) -> None:
+    rows = {"help": "this list", "exit": "leave (Ctrl-D works too)"}
+    rows.update({name: command.help for name, command in chapter.commands.items()})
+    for name, text in rows.items():
+        console.print(f"  [bold]/{name}[/]  {text}")
+
+
+def line_reader():
+    """prompt_toolkit with a history file on a terminal; plain `input` when stdin is a pipe."""
+    if not sys.stdin.isatty():
+        return lambda: input()
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    path = HISTORY_FILE.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    session = PromptSession(history=FileHistory(str(path)))
+    return lambda: session.prompt("› ")
+
+
+def is_api_error(error: Exception) -> bool:
+    anthropic = sys.modules.get("anthropic")
+    return anthropic is not None and isinstance(error, anthropic.APIError)
+
+
+def describe_api_error(error) -> str:
+    """One line: the HTTP status and the API's own message, or the connection problem."""
+    status = getattr(error, "status_code", None)
+    body = getattr(error, "body", None)
+    message = body.get("error", {}).get("message") if isinstance(body, dict) else None
+    text = message or str(error)
+    hint = {401: " (check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN)", 404: " (check MODEL_ID and ANTHROPIC_BASE_URL)"}
+    return f"{status} {text}{hint.get(status, '')}" if status else f"{type(error).__name__}: {text}"
