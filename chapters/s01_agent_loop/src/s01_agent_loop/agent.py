@@ -82,7 +82,7 @@ class Agent:
                 if self.config.max_turns and self.n_turns - turns_at_start >= self.config.max_turns:
                     raise TurnLimit(f"stopped after {self.config.max_turns} model calls without an answer")
                 reply = self.step()
-                if reply.stop_reason != "tool_use":
+                if self.finished(reply):
                     return reply_text(reply)
         except KeyboardInterrupt:
             self.add_user([{"type": "text", "text": "[The user interrupted this turn.]"}])
@@ -96,6 +96,10 @@ class Agent:
         if calls:
             self.answer(calls)
         return reply
+
+    def finished(self, reply) -> bool:
+        """The normal end of a run: the model no longer asks for tools."""
+        return reply.stop_reason != "tool_use"
 
     def query(self):
         """Send the conversation to the model and return its reply."""
@@ -131,16 +135,18 @@ class Agent:
         """Run one tool call and return its `tool_result` block."""
         self.n_tool_calls += 1
         self.view.tool_start(call.name, call.input)
-        command = call.input.get("command") if isinstance(call.input, dict) else None
-        if call.name != "bash":
-            output, is_error = f"Unknown tool {call.name!r}; the only tool is bash.", True
-        elif not isinstance(command, str) or not command.strip():
-            output, is_error = "bash needs a non-empty string `command`.", True
-        else:
-            timeout = call.input.get("timeout") or DEFAULT_TIMEOUT
-            output, is_error = run_bash(command, self.workdir, timeout), False
+        output, is_error = self.execute(call)
         self.view.tool_end(call.name, output, is_error)
         return tool_result(call.id, output, is_error)
+
+    def execute(self, call) -> tuple[str, bool]:
+        """What a tool call returns: its output, and whether that is an error. Here only `bash`."""
+        command = call.input.get("command") if isinstance(call.input, dict) else None
+        if call.name != "bash":
+            return f"Unknown tool {call.name!r}; the only tool is bash.", True
+        if not isinstance(command, str) or not command.strip():
+            return "bash needs a non-empty string `command`.", True
+        return run_bash(command, self.workdir, call.input.get("timeout") or DEFAULT_TIMEOUT), False
 
     def add_user(self, blocks: list[dict]) -> None:
         """Append user content; subtle: it joins a trailing user message, so roles keep alternating

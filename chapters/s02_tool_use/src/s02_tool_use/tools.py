@@ -48,6 +48,15 @@ class Tool:
 
 
 @dataclass
+class ToolCall:
+    """One `tool_use` on its way to a tool; `pre_tool_use` extensions may rewrite `input`."""
+
+    id: str
+    name: str
+    input: Any
+
+
+@dataclass
 class ToolResult:
     content: str
     is_error: bool = False

@@ -1,0 +1,217 @@
+"""The file tools: `read_file`, `write_file` and `edit_file`.
+
+In s01 the model read and changed files through `bash` (`cat`, `sed -i`, heredocs): easy to get
+wrong, hard to check. Here each job gets its own tool with a typed input, the paths are confined
+to the work dir (`paths.py`), and every failure comes back as a message that says what to do next.
+Each tool's docstring is the description the model reads.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from s02_tool_use.paths import display_path, resolve_in_workdir
+from s02_tool_use.tools import Tool, ToolContext, ToolError
+
+MAX_LINES = 2000
+MAX_LINE_CHARS = 2000
+BINARY_SNIFF_BYTES = 8192
+EDIT_CONTEXT_LINES = 3
+EDIT_SNIPPET_MAX_LINES = 30
+
+
+class ReadFileInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(description="The file to read, relative to the work dir.")
+    offset: int = Field(1, ge=1, description="The 1-based number of the first line to read.")
+    limit: int = Field(MAX_LINES, ge=1, description="How many lines to read.")
+
+
+class WriteFileInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(description="The file to write, relative to the work dir.")
+    content: str = Field(description="The complete new content of the file.")
+
+
+class EditFileInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(description="The file to edit, relative to the work dir.")
+    old_string: str = Field(description="The exact text to replace, as it is in the file.")
+    new_string: str = Field(description="The text to put in its place.")
+    replace_all: bool = Field(False, description="Replace every occurrence, not just a unique one.")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on `\\n` only (as editors and grep count them), without their `\\r`."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def number_lines(lines: list[str], first: int) -> str:
+    """`cat -n` style: the line number right-aligned in 6 columns, a tab, the line (cut if long)."""
+    out = []
+    for n, line in enumerate(lines, first):
+        if len(line) > MAX_LINE_CHARS:
+            line = f"{line[:MAX_LINE_CHARS]}... [line cut at {MAX_LINE_CHARS} of {len(line)} chars]"
+        out.append(f"{n:>6}\t{line}")
+    return "\n".join(out)
+
+
+def load_file(ctx: ToolContext, path: str, only: str) -> tuple[Path, str, bytes]:
+    """The resolved path, its display form and its bytes; refuses directories and binary files."""
+    target = resolve_in_workdir(ctx.workdir, path)
+    shown = display_path(ctx.workdir, target)
+    if target.is_dir():
+        raise ToolError(f"{shown} is a directory, not a file; use glob with path={shown!r} to list it.")
+    if not target.exists():
+        raise ToolError(f"File not found: {shown}")
+    try:
+        data = target.read_bytes()
+    except OSError as e:
+        raise ToolError(f"Cannot read {shown}: {e.strerror or e}") from None
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        raise ToolError(f"{shown} looks like a binary file ({len(data)} bytes); {only}")
+    return target, shown, data
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write UTF-8 `text` as given (no newline translation): a temp file, then one `os.replace`.
+
+    A reader sees the old file or the new one, never half of one; a crash leaves no partial file.
+    """
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    old_mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+    try:
+        # subtle: os.open with 0o666 lets the umask decide a new file's mode, as open() would;
+        # tempfile.mkstemp would make every new file private (0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        if old_mode is not None:
+            os.chmod(tmp, old_mode)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def near_miss_hint(text: str, old: str) -> str:
+    """Why `old` was not found, when we can tell: line-number prefixes, line endings, whitespace."""
+    without_numbers = re.sub(r"(?m)^ *\d+\t", "", old)
+    if without_numbers != old and without_numbers in text:
+        return " It matches without the line numbers: leave out read_file's number-and-tab prefix."
+    if old.replace("\r\n", "\n") in text.replace("\r\n", "\n"):
+        endings = "CRLF (\\r\\n)" if "\r\n" in text else "LF (\\n)"
+        return f" It matches if line endings are ignored: the file uses {endings} line endings."
+    if " ".join(old.split()) in " ".join(text.split()):
+        return (
+            " It matches if whitespace is normalised: check indentation (tabs or spaces), "
+            "trailing spaces and line breaks."
+        )
+    return " Read the file again and copy the text exactly, whitespace included."
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def read_file(args: ReadFileInput, ctx: ToolContext) -> str:
+    """Read a text file in the work dir. Returns numbered lines like `cat -n`: the line number,
+    a tab, then the line; the number and tab are not part of the file. Reads at most 2000 lines
+    from `offset` (lines longer than 2000 characters are cut); page through bigger files with
+    `offset` and `limit`."""
+    _, shown, data = load_file(ctx, args.path, "read_file only reads text.")
+    if not data:
+        return "(empty file)"
+    lines = split_lines(data.decode("utf-8", errors="replace"))
+    total = len(lines)
+    if args.offset > total:
+        raise ToolError(f"offset {args.offset} is past the end of {shown}, which has {total} lines.")
+    first, last = args.offset, min(total, args.offset + args.limit - 1)
+    body = number_lines(lines[first - 1 : last], first)
+    if first == 1 and last == total:
+        return body
+    more = f"; call read_file with offset={last + 1} to read more" if last < total else ""
+    return f"{body}\n... (lines {first}-{last} of {total}{more})"
+
+
+def write_file(args: WriteFileInput, ctx: ToolContext) -> str:
+    """Create or overwrite a text file in the work dir with `content`, exactly as given (UTF-8).
+    Creates missing parent folders. To change part of an existing file, prefer edit_file."""
+    target = resolve_in_workdir(ctx.workdir, args.path)
+    shown = display_path(ctx.workdir, target)
+    if target.is_dir():
+        raise ToolError(f"{shown} is a directory; write_file needs a file path.")
+    existed = target.exists()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, args.content)
+    except (OSError, UnicodeError) as e:
+        raise ToolError(f"Could not write {shown}: {e}") from None
+    n_lines, n_bytes = len(split_lines(args.content)), len(args.content.encode("utf-8"))
+    return f"{'Overwrote' if existed else 'Created'} {shown}: wrote {n_lines} lines ({n_bytes} bytes)."
+
+
+def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
+    """Replace exact text in a file in the work dir. `old_string` must match the file exactly,
+    whitespace included and without read_file's line-number prefix, and must occur exactly once
+    unless `replace_all` is true (include a few surrounding lines to make it unique). Read the
+    file first. Returns the edited lines with their numbers."""
+    old, new = args.old_string, args.new_string
+    if not old:
+        raise ToolError("old_string is empty; to write a whole file, use write_file.")
+    if old == new:
+        raise ToolError("old_string and new_string are the same; there is nothing to change.")
+    target, shown, data = load_file(ctx, args.path, "edit_file only edits text.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ToolError(f"{shown} is not valid UTF-8; edit_file only edits UTF-8 text.") from None
+    count = text.count(old)
+    if count == 0:
+        raise ToolError(f"old_string was not found in {shown}.{near_miss_hint(text, old)}")
+    if count > 1 and not args.replace_all:
+        raise ToolError(
+            f"old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
+            f"or set replace_all to true to replace all {count}."
+        )
+    first_at = text.index(old)
+    new_text = text.replace(old, new, -1 if args.replace_all else 1)
+    try:
+        write_atomic(target, new_text)
+    except OSError as e:
+        raise ToolError(f"Could not write {shown}: {e}") from None
+    # show the first edit with a few lines around it, numbered as read_file would
+    n = count if args.replace_all else 1
+    done = f"Edited {shown}: replaced {n} occurrence{'s' if n > 1 else ''}."
+    lines = split_lines(new_text)
+    if not lines:
+        return f"{done} The file is now empty."
+    start = new_text.count("\n", 0, first_at) + 1
+    end = start + new.count("\n")
+    lo = max(1, start - EDIT_CONTEXT_LINES)
+    hi = min(len(lines), end + EDIT_CONTEXT_LINES, lo + EDIT_SNIPPET_MAX_LINES - 1)
+    return f"{done} Lines {lo}-{hi} now read:\n{number_lines(lines[lo - 1 : hi], lo)}"
+
+
+def description_of(fn) -> str:
+    """A tool function's docstring as one paragraph: the description the model reads."""
+    return " ".join((inspect.getdoc(fn) or "").split())
+
+
+FILE_TOOLS: list[Tool] = [
+    Tool("read_file", description_of(read_file), ReadFileInput, read_file),
+    Tool("write_file", description_of(write_file), WriteFileInput, write_file),
+    Tool("edit_file", description_of(edit_file), EditFileInput, edit_file),
+]

@@ -1,0 +1,226 @@
+"""The search tools: `glob` finds files by name, `grep` finds lines by regular expression.
+
+With only `bash`, the model ran `find` and `grep -r` and drowned in `.git` and `.venv`. These tools
+search inside the work dir only, skip the folders nobody means (`IGNORED_DIRS`), never follow
+symlinks, and cap what they return. `grep` runs ripgrep (`rg`) when it is installed and otherwise
+a pure Python search that gives the same output: `grep_ripgrep` and `grep_python`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from s02_tool_use.files import BINARY_SNIFF_BYTES, description_of, split_lines
+from s02_tool_use.paths import display_path, resolve_in_workdir
+from s02_tool_use.tools import Tool, ToolContext, ToolError
+
+MAX_RESULTS = 200
+MAX_MATCH_CHARS = 500
+RG_TIMEOUT_SECONDS = 30
+IGNORED_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".harness"})
+
+Match = tuple[str, int, str]  # (path relative to the work dir, 1-based line number, line text)
+
+
+class GlobInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pattern: str = Field(description="Glob matched against paths inside `path`, e.g. `**/*.py` or `src/*.md`.")
+    path: str | None = Field(None, description="The folder to search, relative to the work dir (default: all of it).")
+
+
+class GrepInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    pattern: str = Field(description="Regular expression searched for in each line, e.g. `def \\w+\\(`.")
+    path: str | None = Field(None, description="The file or folder to search (default: the whole work dir).")
+    glob: str | None = Field(None, description="Only search files whose name matches, e.g. `*.py`, `*.{ts,tsx}`.")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a glob: `**/` any folders or none, `*` and `?` within one name, `[a-z]`, `{a,b}`.
+
+    glob_to_regex("src/**/*.py") matches "src/a.py" and "src/x/y/a.py", not "src/a.txt".
+    """
+    out, i, depth = [], 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        end = pattern.find("]", i + 2) if c == "[" else -1  # a `]` right after `[` is literal
+        if end != -1:
+            body = pattern[i + 1 : end]
+            negate = body[:1] in ("!", "^")
+            chars = "".join(ch if ch == "-" else re.escape(ch) for ch in body[negate:])
+            out.append(f"[{'^' if negate else ''}{chars}]")
+            i = end + 1
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}" and depth:
+            depth -= 1
+        simple = {"*": "[^/]*", "?": "[^/]", "{": "(?:", "}": ")" if depth >= 0 else "}"}
+        if c == "}" and not out.count("(?:") > out.count(")"):
+            out.append(re.escape(c))
+        elif c == "," and depth:
+            out.append("|")
+        else:
+            out.append(simple.get(c, re.escape(c)))
+        i += 1
+    if depth:
+        raise ToolError(f"Unbalanced braces in glob {pattern!r}.")
+    return re.compile("".join(out), re.DOTALL)
+
+
+def walk_files(base: Path) -> Iterator[Path]:
+    """Regular files under `base` (or `base` itself), skipping `IGNORED_DIRS` and all symlinks."""
+    if base.is_file():
+        yield base
+        return
+    for folder, dirnames, filenames in os.walk(base):  # os.walk does not follow folder symlinks
+        dirnames[:] = [d for d in dirnames if d not in IGNORED_DIRS]
+        for name in filenames:
+            path = Path(folder, name)
+            if path.is_file() and not path.is_symlink():
+                yield path
+
+
+def modified_time(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def glob(args: GlobInput, ctx: ToolContext) -> str:
+    """Find files by name pattern, e.g. `**/*.py` (any depth) or `src/*.md`; `{a,b}` means either.
+    Returns paths relative to the work dir, newest first, at most 200. Skips .git, .venv,
+    node_modules, __pycache__ and .harness."""
+    root = ctx.workdir.resolve()
+    base = resolve_in_workdir(ctx.workdir, args.path or ".")
+    if not base.is_dir():
+        what = "is a file, not a folder" if base.exists() else "does not exist"
+        raise ToolError(f"path {display_path(root, base)} {what}; glob searches a folder.")
+    pattern = args.pattern.removeprefix("./")
+    if pattern.startswith(("/", "~")) or ".." in pattern.split("/"):
+        raise ToolError(f"Glob {args.pattern!r} must be relative; to search another folder, set `path`.")
+    matcher = glob_to_regex(pattern)
+    found = [p for p in walk_files(base) if matcher.fullmatch(p.relative_to(base).as_posix())]
+    if not found:
+        return f"No files match {args.pattern}" + (f" in {display_path(root, base)}" if args.path else "")
+    found.sort(key=lambda p: (-modified_time(p), p))
+    lines = [display_path(root, p) for p in found[:MAX_RESULTS]]
+    if len(found) > MAX_RESULTS:
+        lines.append(f"... and {len(found) - MAX_RESULTS} more files; narrow the pattern or the path.")
+    return "\n".join(lines)
+
+
+def grep_python(workdir: Path, base: Path, pattern: str, glob: str | None = None) -> list[Match]:
+    """The pure Python search: the same files, order and lines as `grep_ripgrep`."""
+    try:
+        regex = re.compile(pattern)
+    except re.error as e:
+        raise ToolError(f"Invalid regex {pattern!r}: {e}") from None
+    root = workdir.resolve()
+    wanted = name_filter(glob)
+    matches: list[Match] = []
+    for path in walk_files(base):
+        rel = display_path(root, path)
+        if path != base and not wanted(rel):  # like rg, a file named explicitly is always searched
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"\0" in data[:BINARY_SNIFF_BYTES]:
+            continue
+        for number, line in enumerate(split_lines(data.decode("utf-8", errors="replace")), 1):
+            if regex.search(line):
+                matches.append((rel, number, line))
+    return sorted(matches, key=match_order)
+
+
+def name_filter(glob: str | None):
+    """rg's `--glob` rule: a glob with a `/` matches the path from the work dir, else the name."""
+    if not glob:
+        return lambda rel: True
+    negate, glob = glob.startswith("!"), glob.removeprefix("!")
+    matcher = glob_to_regex(glob.removeprefix("/"))
+    if "/" in glob:
+        return lambda rel: bool(matcher.fullmatch(rel)) != negate
+    return lambda rel: bool(matcher.fullmatch(rel.rsplit("/", 1)[-1])) != negate
+
+
+def grep_ripgrep(workdir: Path, base: Path, pattern: str, glob: str | None = None) -> list[Match]:
+    """Search with ripgrep, with the rules of `grep_python` (no .gitignore, hidden files included)."""
+    root = workdir.resolve()
+    cmd = ["rg", "--no-config", "--hidden", "--no-ignore", "--crlf", "--line-number", "--no-heading"]
+    cmd += ["--color", "never", "--with-filename", "--null"]  # --null: `path\0line:text`, unambiguous
+    if glob:
+        cmd += ["--glob", glob]
+    for name in sorted(IGNORED_DIRS):  # after the user's glob: the later glob wins in rg
+        cmd += ["--glob", f"!{name}/"]
+    cmd += ["--regexp", pattern]
+    if base != root:
+        cmd += ["--", display_path(root, base)]
+    try:
+        done = subprocess.run(cmd, cwd=root, capture_output=True, timeout=RG_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"grep timed out after {RG_TIMEOUT_SECONDS}s; narrow the path or add a glob.") from None
+    if done.returncode == 2 and not done.stdout:  # 1 means no match; 2 with output: some unreadable files
+        raise ToolError(f"grep failed for {pattern!r}: {done.stderr.decode('utf-8', 'replace').strip()}")
+    matches: list[Match] = []
+    for row in done.stdout.decode("utf-8", errors="replace").split("\n"):
+        path, null, rest = row.partition("\0")
+        number, _, text = rest.partition(":")
+        if null and number.isdigit():  # skips notices such as "binary file matches"
+            matches.append((path, int(number), text.removesuffix("\r")))
+    return sorted(matches, key=match_order)
+
+
+def match_order(match: Match) -> tuple[list[str], int]:
+    """Path by path (folder by folder, like `rg --sort path`), then line by line."""
+    return match[0].split("/"), match[1]
+
+
+def grep(args: GrepInput, ctx: ToolContext) -> str:
+    """Search file contents for a regular expression (ripgrep syntax: no look-around or
+    backreferences; `(?i)` for case-insensitive). Searches `path` (a file or folder, default the
+    work dir), optionally only files matching `glob`. Returns `path:line:text`, at most 200 lines.
+    Skips binary files, symlinks, .git, .venv, node_modules, __pycache__ and .harness."""
+    root = ctx.workdir.resolve()
+    base = resolve_in_workdir(ctx.workdir, args.path or ".")
+    if not base.exists():
+        raise ToolError(f"Path not found: {display_path(root, base)}")
+    search = grep_ripgrep if shutil.which("rg") else grep_python
+    matches = search(root, base, args.pattern, args.glob)
+    if not matches:
+        where = f" in {display_path(root, base)}" if args.path else ""
+        return f"No matches for {args.pattern}{where}" + (f" (files matching {args.glob})" if args.glob else "")
+    lines = [f"{path}:{n}:{text[:MAX_MATCH_CHARS]}" for path, n, text in matches[:MAX_RESULTS]]
+    if len(matches) > MAX_RESULTS:
+        lines.append(f"... and {len(matches) - MAX_RESULTS} more matching lines; narrow the pattern, path or glob.")
+    return "\n".join(lines)
+
+
+SEARCH_TOOLS: list[Tool] = [
+    Tool("glob", description_of(glob), GlobInput, glob),
+    Tool("grep", description_of(grep), GrepInput, grep),
+]
