@@ -68,7 +68,7 @@ def run_bash(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> s
         process.wait()
         raise
     # 3. bytes to text: UTF-8, never failing on bad bytes
-    text = cap(output.decode("utf-8", errors="replace"))
+    text = cap(output.decode("utf-8", errors="replace")).rstrip("\n")
     if process.returncode and not note:
         note = f"\n[exit code {process.returncode}]"
     return (text + note).strip("\n") or "(no output)"

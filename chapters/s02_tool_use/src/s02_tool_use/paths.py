@@ -13,9 +13,14 @@ whether it is still under the resolved work dir. Checking the text of the path (
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from s02_tool_use.tools import ToolError
+
+IGNORED_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".harness"})
+"""Folders that the search tools never enter: version control, environments, caches, our state."""
 
 
 def resolve_in_workdir(workdir: Path, path: str) -> Path:
@@ -62,3 +67,59 @@ def display_path(workdir: Path, path: Path) -> str:
     if path.is_absolute() and path.is_relative_to(root):
         return path.relative_to(root).as_posix() or "."
     return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a glob: `**/` any folders or none, `*` and `?` within one name, `[a-z]`, `{a,b}`.
+
+    glob_to_regex("src/**/*.py") matches "src/a.py" and "src/x/y/a.py", not "src/a.txt".
+    """
+    out, i, depth = [], 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        end = pattern.find("]", i + 2) if c == "[" else -1  # a `]` right after `[` is literal
+        if end != -1:
+            body = pattern[i + 1 : end]
+            negate = body[:1] in ("!", "^")
+            chars = "".join(ch if ch == "-" else re.escape(ch) for ch in body[negate:])
+            out.append(f"[{'^' if negate else ''}{chars}]")
+            i = end + 1
+            continue
+        if c == "{":
+            depth += 1
+            out.append("(?:")
+        elif c == "}" and depth:
+            depth -= 1
+            out.append(")")
+        elif c == "," and depth:
+            out.append("|")
+        else:
+            out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    if depth:
+        raise ToolError(f"Unbalanced braces in glob {pattern!r}.")
+    return re.compile("".join(out), re.DOTALL)
+
+
+def walk_files(base: Path) -> Iterator[Path]:
+    """Regular files under `base` (or `base` itself), skipping `IGNORED_DIRS` and all symlinks."""
+    if base.is_file():
+        yield base
+        return
+    for folder, dirnames, filenames in os.walk(base):  # os.walk does not follow folder symlinks
+        dirnames[:] = [d for d in dirnames if d not in IGNORED_DIRS]
+        for name in filenames:
+            path = Path(folder, name)
+            if path.is_file() and not path.is_symlink():
+                yield path

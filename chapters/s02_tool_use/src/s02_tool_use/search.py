@@ -8,95 +8,35 @@ a pure Python search that gives the same output: `grep_ripgrep` and `grep_python
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from s02_tool_use.files import BINARY_SNIFF_BYTES, description_of, split_lines
-from s02_tool_use.paths import display_path, resolve_in_workdir
+from s02_tool_use.paths import IGNORED_DIRS, display_path, glob_to_regex, resolve_in_workdir, walk_files
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
 MAX_RESULTS = 200
 MAX_MATCH_CHARS = 500
 RG_TIMEOUT_SECONDS = 30
-IGNORED_DIRS = frozenset({".git", ".venv", "node_modules", "__pycache__", ".harness"})
 
 Match = tuple[str, int, str]  # (path relative to the work dir, 1-based line number, line text)
 
 
 class GlobInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    pattern: str = Field(description="Glob matched against paths inside `path`, e.g. `**/*.py` or `src/*.md`.")
-    path: str | None = Field(None, description="The folder to search, relative to the work dir (default: all of it).")
+    pattern: str = Field(description="A glob relative to `path`, e.g. `**/*.py` or `src/*.md`.")
+    path: str | None = Field(None, description="The folder to search (default: the work dir).")
 
 
 class GrepInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pattern: str = Field(description="Regular expression searched for in each line, e.g. `def \\w+\\(`.")
     path: str | None = Field(None, description="The file or folder to search (default: the whole work dir).")
-    glob: str | None = Field(None, description="Only search files whose name matches, e.g. `*.py`, `*.{ts,tsx}`.")
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a glob: `**/` any folders or none, `*` and `?` within one name, `[a-z]`, `{a,b}`.
-
-    glob_to_regex("src/**/*.py") matches "src/a.py" and "src/x/y/a.py", not "src/a.txt".
-    """
-    out, i, depth = [], 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        end = pattern.find("]", i + 2) if c == "[" else -1  # a `]` right after `[` is literal
-        if end != -1:
-            body = pattern[i + 1 : end]
-            negate = body[:1] in ("!", "^")
-            chars = "".join(ch if ch == "-" else re.escape(ch) for ch in body[negate:])
-            out.append(f"[{'^' if negate else ''}{chars}]")
-            i = end + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}" and depth:
-            depth -= 1
-        simple = {"*": "[^/]*", "?": "[^/]", "{": "(?:", "}": ")" if depth >= 0 else "}"}
-        if c == "}" and not out.count("(?:") > out.count(")"):
-            out.append(re.escape(c))
-        elif c == "," and depth:
-            out.append("|")
-        else:
-            out.append(simple.get(c, re.escape(c)))
-        i += 1
-    if depth:
-        raise ToolError(f"Unbalanced braces in glob {pattern!r}.")
-    return re.compile("".join(out), re.DOTALL)
-
-
-def walk_files(base: Path) -> Iterator[Path]:
-    """Regular files under `base` (or `base` itself), skipping `IGNORED_DIRS` and all symlinks."""
-    if base.is_file():
-        yield base
-        return
-    for folder, dirnames, filenames in os.walk(base):  # os.walk does not follow folder symlinks
-        dirnames[:] = [d for d in dirnames if d not in IGNORED_DIRS]
-        for name in filenames:
-            path = Path(folder, name)
-            if path.is_file() and not path.is_symlink():
-                yield path
+    glob: str | None = Field(None, description="Only files whose name matches, e.g. `*.py`, `*.{ts,tsx}`.")
 
 
 def modified_time(path: Path) -> float:
@@ -183,7 +123,7 @@ def grep_ripgrep(workdir: Path, base: Path, pattern: str, glob: str | None = Non
     try:
         done = subprocess.run(cmd, cwd=root, capture_output=True, timeout=RG_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        raise ToolError(f"grep timed out after {RG_TIMEOUT_SECONDS}s; narrow the path or add a glob.") from None
+        raise ToolError(f"grep timed out after {RG_TIMEOUT_SECONDS}s; narrow the path or glob.") from None
     if done.returncode == 2 and not done.stdout:  # 1 means no match; 2 with output: some unreadable files
         raise ToolError(f"grep failed for {pattern!r}: {done.stderr.decode('utf-8', 'replace').strip()}")
     matches: list[Match] = []
@@ -200,6 +140,10 @@ def match_order(match: Match) -> tuple[list[str], int]:
     return match[0].split("/"), match[1]
 
 
+def cut(text: str) -> str:
+    return text if len(text) <= MAX_MATCH_CHARS else f"{text[:MAX_MATCH_CHARS]}... [line cut]"
+
+
 def grep(args: GrepInput, ctx: ToolContext) -> str:
     """Search file contents for a regular expression (ripgrep syntax: no look-around or
     backreferences; `(?i)` for case-insensitive). Searches `path` (a file or folder, default the
@@ -213,10 +157,12 @@ def grep(args: GrepInput, ctx: ToolContext) -> str:
     matches = search(root, base, args.pattern, args.glob)
     if not matches:
         where = f" in {display_path(root, base)}" if args.path else ""
-        return f"No matches for {args.pattern}{where}" + (f" (files matching {args.glob})" if args.glob else "")
-    lines = [f"{path}:{n}:{text[:MAX_MATCH_CHARS]}" for path, n, text in matches[:MAX_RESULTS]]
+        only = f" (files matching {args.glob})" if args.glob else ""
+        return f"No matches for {args.pattern}{where}{only}"
+    lines = [f"{path}:{n}:{cut(text)}" for path, n, text in matches[:MAX_RESULTS]]
     if len(matches) > MAX_RESULTS:
-        lines.append(f"... and {len(matches) - MAX_RESULTS} more matching lines; narrow the pattern, path or glob.")
+        more = len(matches) - MAX_RESULTS
+        lines.append(f"... and {more} more matching lines; narrow the pattern, path or glob.")
     return "\n".join(lines)
 
 
