@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cli import Chapter, Session, main as cli_main
+from .cli import Chapter, Session
+from .cli import main as cli_main
 
 
 def build(session: Session):

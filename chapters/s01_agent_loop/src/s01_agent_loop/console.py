@@ -37,8 +37,8 @@ class ConsoleView(View):
     def model_text(self, delta: str) -> None:
         self.stop_spinner()
         self.buffer += delta
-        if self.quiet:
-            return
+        if self.quiet or not self.console.is_terminal:
+            return  # no live redraw into a pipe or a file: the whole text is printed at the end
         if self.live is None:
             self.live = Live(console=self.console, refresh_per_second=12, vertical_overflow="visible")
             self.live.start()
@@ -49,7 +49,11 @@ class ConsoleView(View):
         if self.live is not None:
             self.live.stop()
             self.live = None
-        elif self.quiet and self.buffer.strip() and reply.stop_reason == "tool_use":
+        elif not self.buffer.strip():
+            pass
+        elif not self.quiet:
+            self.console.print(self.pad(Markdown(self.buffer)))
+        elif reply.stop_reason == "tool_use":
             self.console.print(self.pad(Text(self.buffer.strip(), style="dim")))
 
     def tool_start(self, name: str, tool_input: dict) -> None:
@@ -60,7 +64,8 @@ class ConsoleView(View):
         lines = output.splitlines() or [""]
         shown = "\n".join(lines[:PREVIEW_LINES])
         if len(lines) > PREVIEW_LINES:
-            shown += f"\n… {len(lines) - PREVIEW_LINES} more lines"
+            more = len(lines) - PREVIEW_LINES
+            shown += f"\n… {more} more line{'s' if more > 1 else ''}"
         style = "red" if is_error else "dim"
         self.console.print(self.pad(Text(shown, style=style), extra=2))
 
@@ -77,14 +82,21 @@ class ConsoleView(View):
 
     def pad(self, renderable, extra: int = 0):
         left = 4 * self.indent + extra
-        return Padding(renderable, (0, 0, 0, left)) if left else renderable
+        return Padding(renderable, (0, 0, 0, left), expand=False) if left else renderable
 
 
 def summarize(tool_input, limit: int = 100) -> str:
-    """A tool's input on one line: the command for bash, compact JSON otherwise."""
+    """A tool's input on one line: the command for bash, `key=value` pairs otherwise."""
     if isinstance(tool_input, dict) and isinstance(tool_input.get("command"), str):
         text = tool_input["command"]
+    elif isinstance(tool_input, dict):
+        text = " ".join(f"{key}={short_json(value)}" for key, value in tool_input.items())
     else:
-        text = json.dumps(tool_input, ensure_ascii=False)
+        text = short_json(tool_input)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_json(value, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]

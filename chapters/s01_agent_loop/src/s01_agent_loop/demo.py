@@ -36,13 +36,10 @@ def run_demo(chapter, args) -> int:
             banner += "\n" + scenario.intro.strip()
         status = run_agent(chapter, args, AnthropicModel(settings, max_retries=2), workdir, settings.model,
                            banner, prompts=scenario.prompts)
-        problems = list(server.violations)
-        left = server.steps_left if hasattr(server, "steps_left") else 0
-    if problems or left:
-        for problem in problems:
-            print(f"demo: the scripted model saw a problem: {problem}", file=sys.stderr)
-        if left:
-            print(f"demo: {left} scripted replies were never asked for", file=sys.stderr)
+    try:
+        server.assert_done()
+    except AssertionError as problems:
+        print(f"demo: the scripted model reports a problem:\n{problems}", file=sys.stderr)
         return 1
     print(f"\ndemo finished; the scratch project is kept at {workdir}", file=sys.stderr)
     return status

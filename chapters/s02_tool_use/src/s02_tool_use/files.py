@@ -53,6 +53,8 @@ class EditFileInput(BaseModel):
 
 def split_lines(text: str) -> list[str]:
     """Lines split on `\\n` only (as editors and grep count them), without their `\\r`."""
+    if not text:
+        return []
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
@@ -87,10 +89,8 @@ def load_file(ctx: ToolContext, path: str, only: str) -> tuple[Path, str, bytes]
 
 
 def write_atomic(target: Path, text: str) -> None:
-    """Write UTF-8 `text` as given (no newline translation): a temp file, then one `os.replace`.
-
-    A reader sees the old file or the new one, never half of one; a crash leaves no partial file.
-    """
+    """Write UTF-8 `text` as given (no newline translation) to a temp file, then `os.replace` it:
+    a reader sees the old file or the new one, never half of one."""
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     old_mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     try:
@@ -116,10 +116,7 @@ def near_miss_hint(text: str, old: str) -> str:
         endings = "CRLF (\\r\\n)" if "\r\n" in text else "LF (\\n)"
         return f" It matches if line endings are ignored: the file uses {endings} line endings."
     if " ".join(old.split()) in " ".join(text.split()):
-        return (
-            " It matches if whitespace is normalised: check indentation (tabs or spaces), "
-            "trailing spaces and line breaks."
-        )
+        return " It matches if whitespace is normalised: check indentation, tabs and line breaks."
     return " Read the file again and copy the text exactly, whitespace included."
 
 
@@ -160,7 +157,8 @@ def write_file(args: WriteFileInput, ctx: ToolContext) -> str:
     except (OSError, UnicodeError) as e:
         raise ToolError(f"Could not write {shown}: {e}") from None
     n_lines, n_bytes = len(split_lines(args.content)), len(args.content.encode("utf-8"))
-    return f"{'Overwrote' if existed else 'Created'} {shown}: wrote {n_lines} lines ({n_bytes} bytes)."
+    lines = f"{n_lines} line{'s' * (n_lines != 1)}"
+    return f"{'Overwrote' if existed else 'Created'} {shown}: wrote {lines} ({n_bytes} bytes)."
 
 
 def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
@@ -182,10 +180,8 @@ def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
     if count == 0:
         raise ToolError(f"old_string was not found in {shown}.{near_miss_hint(text, old)}")
     if count > 1 and not args.replace_all:
-        raise ToolError(
-            f"old_string occurs {count} times in {shown}; add surrounding lines to make it unique, "
-            f"or set replace_all to true to replace all {count}."
-        )
+        fix = f"add surrounding lines to make it unique, or set replace_all to true to replace all {count}"
+        raise ToolError(f"old_string occurs {count} times in {shown}; {fix}.")
     first_at = text.index(old)
     new_text = text.replace(old, new, -1 if args.replace_all else 1)
     try:
@@ -199,7 +195,7 @@ def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
     if not lines:
         return f"{done} The file is now empty."
     start = new_text.count("\n", 0, first_at) + 1
-    end = start + new.count("\n")
+    end = start + max(0, new.count("\n") - new.endswith("\n"))
     lo = max(1, start - EDIT_CONTEXT_LINES)
     hi = min(len(lines), end + EDIT_CONTEXT_LINES, lo + EDIT_SNIPPET_MAX_LINES - 1)
     return f"{done} Lines {lo}-{hi} now read:\n{number_lines(lines[lo - 1 : hi], lo)}"

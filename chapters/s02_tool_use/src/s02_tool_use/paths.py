@@ -8,6 +8,9 @@ whether it is still under the resolved work dir. Checking the text of the path (
 
     resolve_in_workdir(Path("/w"), "src/a.py")   -> Path("/w/src/a.py")
     resolve_in_workdir(Path("/w"), "../etc")     -> ToolError("Path '../etc' is outside the work dir /w; ...")
+
+The search tools also need to walk the work dir (`walk_files`: no symlinks, no `IGNORED_DIRS`) and
+to match paths against globs (`glob_to_regex`); both live here too.
 """
 
 from __future__ import annotations

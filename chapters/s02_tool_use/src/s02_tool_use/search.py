@@ -82,7 +82,7 @@ def grep_python(workdir: Path, base: Path, pattern: str, glob: str | None = None
     wanted = name_filter(glob)
     matches: list[Match] = []
     for path in walk_files(base):
-        rel = display_path(root, path)
+        rel = path.relative_to(root).as_posix()
         if path != base and not wanted(rel):  # like rg, a file named explicitly is always searched
             continue
         try:
@@ -111,27 +111,30 @@ def name_filter(glob: str | None):
 def grep_ripgrep(workdir: Path, base: Path, pattern: str, glob: str | None = None) -> list[Match]:
     """Search with ripgrep, with the rules of `grep_python` (no .gitignore, hidden files included)."""
     root = workdir.resolve()
-    cmd = ["rg", "--no-config", "--hidden", "--no-ignore", "--crlf", "--line-number", "--no-heading"]
-    cmd += ["--color", "never", "--with-filename", "--null"]  # --null: `path\0line:text`, unambiguous
+    cmd = ["rg", "--no-config", "--no-messages", "--hidden", "--no-ignore", "--crlf", "--line-number"]
+    # --null prints `path\0line:text`, which no file name can make ambiguous
+    cmd += ["--no-heading", "--color", "never", "--with-filename", "--null"]
     if glob:
         cmd += ["--glob", glob]
     for name in sorted(IGNORED_DIRS):  # after the user's glob: the later glob wins in rg
         cmd += ["--glob", f"!{name}/"]
-    cmd += ["--regexp", pattern]
-    if base != root:
-        cmd += ["--", display_path(root, base)]
+    # subtle: always name the path; with none, rg would read stdin whenever it is a pipe
+    cmd += ["--regexp", pattern, "--", display_path(root, base)]
     try:
-        done = subprocess.run(cmd, cwd=root, capture_output=True, timeout=RG_TIMEOUT_SECONDS)
+        done = subprocess.run(
+            cmd, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, timeout=RG_TIMEOUT_SECONDS
+        )
     except subprocess.TimeoutExpired:
         raise ToolError(f"grep timed out after {RG_TIMEOUT_SECONDS}s; narrow the path or glob.") from None
-    if done.returncode == 2 and not done.stdout:  # 1 means no match; 2 with output: some unreadable files
-        raise ToolError(f"grep failed for {pattern!r}: {done.stderr.decode('utf-8', 'replace').strip()}")
+    problem = done.stderr.decode("utf-8", errors="replace").strip()
+    if done.returncode == 2 and problem and not done.stdout:  # --no-messages leaves the fatal ones
+        raise ToolError(f"grep failed for {pattern!r}: {problem}")
     matches: list[Match] = []
     for row in done.stdout.decode("utf-8", errors="replace").split("\n"):
         path, null, rest = row.partition("\0")
         number, _, text = rest.partition(":")
         if null and number.isdigit():  # skips notices such as "binary file matches"
-            matches.append((path, int(number), text.removesuffix("\r")))
+            matches.append((path.removeprefix("./"), int(number), text.removesuffix("\r")))
     return sorted(matches, key=match_order)
 
 

@@ -154,8 +154,10 @@ def _check_pairing(messages: list) -> list[str]:
     for i, message in enumerate(messages):
         uses, results = _ids(message, "tool_use", "id"), _ids(message, "tool_result", "tool_use_id")
         for ids, seen, kind in ((uses, seen_uses, "tool_use"), (results, seen_results, "tool_result")):
-            problems += [f"messages.{i}: duplicate {kind} id {x!r}" for x in ids if x in seen]
-            seen.update(ids)
+            for x in ids:
+                if x in seen:
+                    problems.append(f"messages.{i}: duplicate {kind} id {x!r}")
+                seen.add(x)
         before = messages[i - 1] if i else None
         offered = _ids(before, "tool_use", "id") if _role(before) == "assistant" else []
         stray = [x for x in results if x not in offered]

@@ -105,7 +105,8 @@ class Fault(_Strict):
     kind: Literal["fault"] = "fault"
     status: int | None = None
     retry_after: float | None = None
-    """Sent as the `retry-after` header (seconds)."""
+    """Sent as the `retry-after` header (seconds). subtle: the SDK ignores a 0 and backs off ~0.5 s;
+    0.01 makes it retry at once."""
     message: str | None = None
     prompt_too_long: bool = False
     cut_stream: bool = False
@@ -152,7 +153,7 @@ class Scenario(_Strict):
     @field_validator("steps", mode="before")
     @classmethod
     def _tag(cls, steps):
-        return [_tagged(raw) for raw in steps] if isinstance(steps, list) else steps
+        return [_tagged(i, raw) for i, raw in enumerate(steps)] if isinstance(steps, list) else steps
 
     @property
     def prompts(self) -> list[str]:
@@ -178,17 +179,17 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ValueError(f"{path}: " + "; ".join(problems)) from None
 
 
-def _tagged(raw):
+def _tagged(i: int, raw):
     """`{model: {...}}` in the file becomes `{kind: model, ...}` for pydantic."""
     if isinstance(raw, BaseModel):
         return raw
     if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("user", "model", "fault"):
-        raise ValueError(f"each step is one of `user:`, `model:` or `fault:`, got {raw!r}")
+        raise ValueError(f"step {i} must be one of `user:`, `model:` or `fault:`, got {raw!r}")
     kind, value = next(iter(raw.items()))
     if kind == "user":
         return {"kind": "user", "user": value}
     if not isinstance(value, dict):
-        raise ValueError(f"a `{kind}:` step holds a mapping, got {value!r}")
+        raise ValueError(f"step {i}: `{kind}:` holds a mapping, got {value!r}")
     return {"kind": kind, **value}
 
 

@@ -1,0 +1,34 @@
+"""Helpers for end-to-end tests of any chapter: run its command line as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_chapter(
+    package: str,
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    stdin: str = "",
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`python -m <package> <args>` in a child process, with the model settings taken from `env`
+    only (the parent's are dropped) and `.env` files ignored. Output is text (UTF-8)."""
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_") and k != "MODEL_ID"}
+    child_env |= {"HARNESS_NO_DOTENV": "1", "PYTHONIOENCODING": "utf-8", "COLUMNS": "120"}
+    child_env |= env or {}
+    return subprocess.run(
+        [sys.executable, "-m", package, *args],
+        cwd=cwd,
+        env=child_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
