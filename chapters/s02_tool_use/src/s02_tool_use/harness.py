@@ -83,6 +83,7 @@ class Harness(Agent):
         self.tools = ToolRegistry().add(*tools)
         self.extensions: list[Extension] = []
         self.started = False  # SessionStart fires before the first prompt
+        self.pending_context: list[str] = []  # event context waiting for the next accepted prompt
         self.stop_hook_active = False  # a Stop block is being answered
         for extension in extensions:
             self.use(extension)
@@ -94,14 +95,13 @@ class Harness(Agent):
         return self
 
     def run(self, prompt: str) -> str:
-        context = []
         if not self.started:
             self.started = True
-            context += self.emit("SessionStart", source="startup").context
+            self.pending_context += self.emit("SessionStart", source="startup").context
         submitted = self.emit("UserPromptSubmit", prompt=prompt)
         if submitted.block:
             raise PromptBlocked(submitted.block)
-        context += submitted.context
+        context, self.pending_context = self.pending_context + submitted.context, []
         if context:
             self.add_user([{"type": "text", "text": text} for text in context])
         self.stop_hook_active = False
