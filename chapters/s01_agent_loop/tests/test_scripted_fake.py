@@ -80,3 +80,16 @@ def test_extra_and_leftover_calls_fail():
     model.assert_done()
     with pytest.raises(UnexpectedModelCall, match="call #3"):
         model.query(prompt)
+
+
+def test_a_reply_played_twice_gets_fresh_tool_use_ids():
+    ls = tool_use("bash", command="ls")
+    model = ScriptedModel([ls, ls])
+    messages = [{"role": "user", "content": "go"}]
+    ids = []
+    for _ in range(2):
+        reply = model.query(request(messages))
+        ids.append(reply.content[0].id)
+        messages += [{"role": "assistant", "content": reply.content},
+                     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": ids[-1], "content": "x"}]}]
+    assert ids[0] == ls.content[0].id and ids[1] != ids[0]

@@ -65,18 +65,25 @@ class ToolResult:
 @dataclass
 class ToolRegistry:
     tools: dict[str, Tool] = field(default_factory=dict)
+    cached_specs: list[dict] | None = None
+    """subtle: building JSON schemas is the costliest part of a turn, so they are built once."""
 
     def add(self, *tools: Tool) -> ToolRegistry:
         for tool in tools:
             self.tools[tool.name] = tool
+        self.cached_specs = None
         return self
 
     def remove(self, *names: str) -> None:
         for name in names:
             self.tools.pop(name, None)
+        self.cached_specs = None
 
     def specs(self) -> list[dict]:
-        return [tool.spec() for tool in self.tools.values()]
+        """The request's `tools` list, in the order the tools were added (stable for the prompt cache)."""
+        if self.cached_specs is None:
+            self.cached_specs = [tool.spec() for tool in self.tools.values()]
+        return list(self.cached_specs)
 
     def call(self, name: str, raw_input: Any, ctx: ToolContext) -> ToolResult:
         # 1. an unknown name: tell the model what exists

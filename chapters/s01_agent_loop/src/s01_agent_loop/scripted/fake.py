@@ -62,6 +62,7 @@ class ScriptedModel:
         self.script = list(script)
         self.calls: list[dict] = []  # every request, as the JSON that would have been sent
         self.cache = PromptCache()
+        self._played_ids: set[str] = set()
 
     def query(self, request: dict, on_text: Callable[[str], None] | None = None) -> Message:
         """Check `request` (the keyword arguments of `messages.create`), then play the next reply."""
@@ -79,6 +80,10 @@ class ScriptedModel:
         reply.id, reply.model = f"msg_scripted_{len(self.calls):03d}", body["model"]
         output = sum(estimate_tokens(block.to_dict()) for block in reply.content)
         reply.usage = Usage(**self.cache.usage_for(body, output))
+        for block in (b for b in reply.content if b.type == "tool_use"):
+            if block.id in self._played_ids:  # subtle: `[tool_use(...)] * 3` plays one id three times
+                block.id = tool_id("fake", next(_call_numbers))
+            self._played_ids.add(block.id)
         for block in reply.content:
             if block.type == "text" and on_text:
                 on_text(block.text)
