@@ -3,6 +3,7 @@
 from collections import Counter
 
 import pytest
+
 from s01_agent_loop import Agent, AgentConfig, View
 from s01_agent_loop.errors import TurnLimit
 from s01_agent_loop.scripted import ScriptedModel, check_request, message, text, tool_use

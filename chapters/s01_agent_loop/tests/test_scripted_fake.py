@@ -5,6 +5,7 @@ from __future__ import annotations
 import anthropic
 import pytest
 from anthropic.types import Message
+
 from s01_agent_loop.scripted import (
     ProtocolError,
     ScriptedModel,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+
 from s01_agent_loop.scripted import PromptCache, check_request, estimate_request
 
 BASH = {"name": "bash", "description": "Run a command.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from s01_agent_loop.scripted import Expect, Fault, ModelStep, call, load_scenario, say, step
 
 SCENARIO = """\

@@ -6,6 +6,7 @@ import time
 
 import anthropic
 import pytest
+
 from s01_agent_loop.scripted import Fault, ScriptedServer, call, load_scenario, say, step
 
 BASH = {"name": "bash", "description": "Run a command.",

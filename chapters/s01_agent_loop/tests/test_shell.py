@@ -4,6 +4,7 @@ import os
 import time
 
 import pytest
+
 from s01_agent_loop.shell import MAX_OUTPUT_CHARS, cap, run_bash
 
 

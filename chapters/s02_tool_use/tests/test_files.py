@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from s02_tool_use.files import FILE_TOOLS
 from s02_tool_use.search import SEARCH_TOOLS
 from s02_tool_use.tools import ToolContext, ToolRegistry, ToolResult

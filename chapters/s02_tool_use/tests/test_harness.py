@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from pydantic import BaseModel
+
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
 from s02_tool_use import Extension, Harness, Outcome, Tool, ToolResult

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from s02_tool_use.files import FILE_TOOLS
 from s02_tool_use.paths import display_path, glob_to_regex, resolve_in_workdir
 from s02_tool_use.search import SEARCH_TOOLS

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from s02_tool_use import search
 from s02_tool_use.files import FILE_TOOLS
 from s02_tool_use.search import SEARCH_TOOLS, grep_python, grep_ripgrep

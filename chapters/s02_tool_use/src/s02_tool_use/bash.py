@@ -4,6 +4,7 @@ input model is new (pydantic now validates `command` and `timeout`)."""
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+
 from s01_agent_loop.shell import BASH_TOOL, DEFAULT_TIMEOUT, MAX_TIMEOUT, run_bash
 
 from .tools import Tool, ToolContext
