@@ -10,19 +10,9 @@ import pytest
 
 from s02_tool_use.files import FILE_TOOLS
 from s02_tool_use.search import SEARCH_TOOLS
-from s02_tool_use.tools import ToolContext, ToolRegistry, ToolResult
+from s02_tool_use.tools import ToolResult
 
 OLD_MTIME_NS = 1_000_000_000 * 10**9
-
-
-@pytest.fixture
-def call(tmp_path: Path):
-    registry = ToolRegistry().add(*FILE_TOOLS, *SEARCH_TOOLS)
-
-    def call(name: str, **tool_input) -> ToolResult:
-        return registry.call(name, tool_input, ToolContext(workdir=tmp_path))
-
-    return call
 
 
 def write(path: Path, data: str | bytes) -> Path:

@@ -9,22 +9,11 @@ from pathlib import Path
 import pytest
 
 from s02_tool_use import search
-from s02_tool_use.files import FILE_TOOLS
-from s02_tool_use.search import SEARCH_TOOLS, grep_python, grep_ripgrep
-from s02_tool_use.tools import ToolContext, ToolRegistry, ToolResult
+from s02_tool_use.search import grep_python, grep_ripgrep
+from s02_tool_use.tools import ToolResult
 
 HAVE_RG = shutil.which("rg") is not None
 IGNORED = [".git/config", ".venv/lib/x.py", "node_modules/m/i.py", "src/__pycache__/a.py", ".harness/t.py"]
-
-
-@pytest.fixture
-def call(tmp_path: Path):
-    registry = ToolRegistry().add(*FILE_TOOLS, *SEARCH_TOOLS)
-
-    def call(name: str, **tool_input) -> ToolResult:
-        return registry.call(name, tool_input, ToolContext(workdir=tmp_path))
-
-    return call
 
 
 @pytest.fixture(params=["python", "ripgrep"])
