@@ -52,6 +52,9 @@ class View:
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
         """A tool has returned."""
 
+    def show(self, item) -> None:
+        """Something a capability wants the user to see (a plan, a notice): text or a rich renderable."""
+
 
 # ---------------------------------------------------------------------------------------------
 

@@ -69,6 +69,10 @@ class ConsoleView(View):
         style = "red" if is_error else "dim"
         self.console.print(self.pad(Text(shown, style=style), extra=2))
 
+    def show(self, item) -> None:
+        self.stop_spinner()
+        self.console.print(self.pad(item))
+
     def nested(self) -> ConsoleView:
         """A view for a run inside this one (a subagent), drawn one step further in."""
         return ConsoleView(self.console, quiet=self.quiet, indent=self.indent + 1)

@@ -1,0 +1,1 @@
+"""Chapter: planning with TodoWrite. See README.md for the modules in reading order."""

@@ -1,0 +1,27 @@
+"""This chapter's agent in one screen: the previous chapter's agent plus TodoPlanner."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from s01_agent_loop.cli import Session
+from s02_tool_use.wiring import CHAPTER as PREVIOUS
+from s02_tool_use.wiring import build as build_previous
+
+from .planner import TodoPlanner
+
+
+def build(session: Session):
+    agent = build_previous(session)
+    agent.use(TodoPlanner())
+    return agent
+
+
+CHAPTER = replace(
+    PREVIOUS,
+    name="s03_todo_write",
+    title="planning with TodoWrite",
+    build=build,
+    scenario=Path(__file__).with_name("demo.yaml"),
+)

@@ -1,0 +1,1 @@
+"""Chapter: subagents. See README.md for the modules in reading order."""

@@ -1,0 +1,7 @@
+"""STUB: to be written."""
+
+from s02_tool_use.harness import Extension
+
+
+class Subagents(Extension):
+    pass

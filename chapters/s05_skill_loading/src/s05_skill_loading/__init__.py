@@ -1,0 +1,1 @@
+"""Chapter: skills loaded on demand. See README.md for the modules in reading order."""

@@ -1,0 +1,1 @@
+"""Chapter: context compaction. See README.md for the modules in reading order."""
