@@ -107,3 +107,10 @@ def test_expect_reports_expected_and_seen():
     ]
     assert Expect(tool_result_contains="a.py").problems(body_with("plain text")) == [
         "expected a tool_result in the last user message, saw 'plain text'"]
+
+
+def test_expect_tools_absent_fails_when_a_tool_is_offered():
+    body = body_with("hi")
+    assert Expect(tools_absent=["Task", "edit_file"]).problems(body) == []
+    assert Expect(tools=["bash"], tools_absent=["Task", "bash"]).problems(body) == [
+        "expected the tools ['Task', 'bash'] not to be offered, saw ['bash']"]

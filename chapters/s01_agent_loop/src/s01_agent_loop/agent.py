@@ -44,7 +44,7 @@ class View:
         """A piece of the model's text has streamed in."""
 
     def model_end(self, reply) -> None:
-        """The model's reply is complete."""
+        """The model's reply is complete (None: the call failed or was interrupted)."""
 
     def tool_start(self, name: str, tool_input: dict) -> None:
         """A tool is about to run."""
@@ -107,9 +107,12 @@ class Agent:
     def query(self):
         """Send the conversation to the model and return its reply."""
         self.view.model_start()
-        reply = self.model.query(self.request(), on_text=self.view.model_text)
-        self.n_turns += 1
-        self.view.model_end(reply)
+        reply = None
+        try:
+            reply = self.model.query(self.request(), on_text=self.view.model_text)
+            self.n_turns += 1
+        finally:
+            self.view.model_end(reply)  # None when the call failed or Ctrl-C stopped it
         return reply
 
     def request(self) -> dict:

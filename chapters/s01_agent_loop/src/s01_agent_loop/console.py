@@ -53,7 +53,7 @@ class ConsoleView(View):
             pass
         elif not self.quiet:
             self.console.print(self.pad(Markdown(self.buffer)))
-        elif reply.stop_reason == "tool_use":
+        elif reply is not None and reply.stop_reason == "tool_use":
             self.console.print(self.pad(Text(self.buffer.strip(), style="dim")))
 
     def tool_start(self, name: str, tool_input: dict) -> None:
@@ -66,8 +66,9 @@ class ConsoleView(View):
         if len(lines) > PREVIEW_LINES:
             more = len(lines) - PREVIEW_LINES
             shown += f"\n… {more} more line{'s' if more > 1 else ''}"
-        style = "red" if is_error else "dim"
-        self.console.print(self.pad(Text(shown, style=style), extra=2))
+        text = Text(shown, style="red" if is_error else "dim")
+        text.expand_tabs()  # subtle: rich measures a tab as one cell, so padded lines would wrap early
+        self.console.print(self.pad(text, extra=2))
 
     def show(self, item) -> None:
         self.stop_spinner()

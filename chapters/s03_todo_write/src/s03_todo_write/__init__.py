@@ -1,1 +1,6 @@
-"""Chapter: planning with TodoWrite. See README.md for the modules in reading order."""
+"""Chapter 3: planning with TodoWrite. See README.md for the modules in reading order."""
+
+from .planner import TodoPlanner
+from .todos import TodoItem, TodoWriteInput
+
+__all__ = ["TodoItem", "TodoPlanner", "TodoWriteInput"]

@@ -1,15 +1,15 @@
-"""This chapter's agent in one screen: the previous chapter's agent plus TodoPlanner."""
+"""Chapter 3's agent in one screen: chapter 2's harness plus a `TodoPlanner`, and `/todos`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from s01_agent_loop.cli import Session
+from s01_agent_loop.cli import Session, SlashCommand
 from s02_tool_use.wiring import CHAPTER as PREVIOUS
 from s02_tool_use.wiring import build as build_previous
 
-from .planner import TodoPlanner
+from .planner import TodoPlanner, show_todos
 
 
 def build(session: Session):
@@ -24,4 +24,5 @@ CHAPTER = replace(
     title="planning with TodoWrite",
     build=build,
     scenario=Path(__file__).with_name("demo.yaml"),
+    commands={**PREVIOUS.commands, "todos": SlashCommand("show the current plan", show_todos)},
 )

@@ -1,7 +1,193 @@
-"""STUB: to be written."""
+"""Chapter 4: subagents. The `Task` tool hands a job to a child agent with a fresh context.
 
-from s02_tool_use.harness import Extension
+`Task{description, prompt, subagent_type}` starts a child: the same loop (s02's `Harness`) with an
+empty message list, its own tools (never `Task`: no recursion), its own cap on model calls and its
+type's instructions. Only the child's final text comes back, as the Task tool_result: a search that
+reads ten files costs the parent one paragraph of context.
+
+The protocol for later chapters. An extension that should also act inside subagents defines
+
+    def for_subagent(self) -> Extension | None
+
+returning `self` if it keeps no per-agent state and may be shared, a fresh instance if it does, or
+None to stay out of this child. An extension without the method (like s03's TodoPlanner) is not
+inherited, and neither are its tools: a child's TodoWrite would edit the parent's plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+from rich.padding import Padding
+from rich.text import Text
+
+from s01_agent_loop.agent import View
+from s01_agent_loop.errors import TurnLimit
+from s02_tool_use.harness import Extension, Harness
+from s02_tool_use.paths import display_path
+from s02_tool_use.tools import Tool, ToolContext, ToolError
+
+from .agent_types import BUILT_IN_TYPES, GENERAL_PURPOSE, AgentCatalog, AgentType, load_agent_types
+
+TASK = "Task"
+DEFAULT_MAX_TURNS = 25
+
+TASK_DESCRIPTION = """Launch a subagent to do a task on its own, with a fresh context. It sees none of
+this conversation, only your prompt, and all its work comes back to you as one message: its final
+report. Use it for searches and jobs whose intermediate output you do not need to keep, and run
+several when they are independent. Write the prompt as a complete brief: what to do, what to report,
+and whether to change files or only look. The report is not shown to the user: pass on what matters.
+
+Available agent types and the tools they have:
+{types}"""
+
+SUBAGENT_NOTE = """You are a subagent of type {name}, started by another agent for one task. It sees
+nothing of your work but your final message, so end with a complete, self-contained report."""
+
+
+class TaskInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(description="A short (3-5 word) description of the task, shown to the user.")
+    prompt: str = Field(description="The complete task for the agent, and what it should report back.")
+    subagent_type: str = Field(GENERAL_PURPOSE.name, description="The type of agent to use (see the list).")
+
+
+class SubagentAware(Protocol):
+    """An extension that also acts inside subagents (see the module docstring)."""
+
+    def for_subagent(self) -> Extension | None: ...
+
+
+class Instructions(Extension):
+    """The child's own section of the system prompt: it is a subagent, and its type's instructions.
+    subtle: appended to the harness identity (work dir, how to use the tools), not replacing it."""
+
+    def __init__(self, agent_type: AgentType):
+        self.agent_type = agent_type
+
+    def system_prompt(self, agent) -> str:
+        return "\n\n".join(filter(None, [SUBAGENT_NOTE.format(name=self.agent_type.name), self.agent_type.prompt]))
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 class Subagents(Extension):
-    pass
+    """The `Task` tool, the agent types it offers, and the `SubagentStop` event on the parent."""
+
+    def __init__(self, max_turns: int = DEFAULT_MAX_TURNS, home: Path | None = None):
+        self.max_turns = max_turns
+        """The most model calls one child may make; 0 means no limit."""
+        self.home = home  # user agent files are in <home>/.claude/agents; None: the user's home
+        self.catalog: AgentCatalog | None = None  # read once the agent is assembled (see `load`)
+
+    def tools(self) -> list[Tool]:
+        types = self.catalog.types.values() if self.catalog else BUILT_IN_TYPES
+        listing = "\n".join(f"- {t.name}: {t.description} (Tools: {', '.join(t.tools) if t.tools is not None else 'all'})"
+                            for t in types)
+        return [Tool(TASK, TASK_DESCRIPTION.format(types=listing), TaskInput, self.run_task)]
+
+    def load(self, agent) -> AgentCatalog:
+        """Read the agent types once, when every chapter has plugged its tools in (so a file may name
+        a tool a later chapter adds): at the first prompt, or at /agents if that comes first."""
+        if self.catalog is None:
+            known = [tool.name for tool in child_parts(agent)[0]]
+            self.catalog = load_agent_types(agent.workdir, known, self.home)
+            agent.tools.add(*self.tools())  # the Task description now lists every type
+        return self.catalog
+
+    def on_event(self, agent, event: str, data: dict) -> None:
+        if event == "SessionStart" and self.catalog is None:
+            for warning in self.load(agent).warnings:
+                agent.view.show(Text(f"warning: {warning} (skipped)", style="yellow"))
+
+    def run_task(self, args: TaskInput, ctx: ToolContext) -> str:
+        """The `Task` tool: run a child to the end and return its final text."""
+        parent = ctx.agent
+        agent_type = self.load(parent).types.get(args.subagent_type)
+        if agent_type is None:
+            known = ", ".join(self.catalog.types)
+            raise ToolError(f"Unknown subagent_type {args.subagent_type!r}. Available types: {known}.")
+        # 1. a new Harness: fresh messages, the parent's raw model, its own tools, cap and view
+        child = self.spawn(parent, agent_type)
+        parent.view.show(Text.assemble(("▸ ", "magenta"), (f"Task({agent_type.name})", "bold magenta"),
+                                       f": {args.description}"))
+        # 2. the same loop, on the prompt alone; the cap stops it with what it has so far
+        try:
+            answer = child.run(args.prompt)
+        except TurnLimit:
+            note = f"[The subagent hit its limit of {child.config.max_turns} model calls before it finished; " \
+                   "this is what it had so far.]"
+            answer = f"{last_text(child)}\n\n{note}"
+        answer = answer.strip() or "(The subagent finished without a final message.)"
+        # 3. tell the user, and the parent's extensions; only `answer` reaches the parent's context
+        counts = f"{count(child.n_turns, 'model call')}, {count(child.n_tool_calls, 'tool call')}"
+        parent.view.show(Text(f"◂ {agent_type.name} done: {counts}; {len(answer)} characters back to the parent",
+                              style="dim magenta"))
+        parent.emit("SubagentStop", agent_type=agent_type.name, description=args.description)
+        return answer
+
+    def spawn(self, parent, agent_type: AgentType) -> Harness:
+        """Build the child from the parent: its model, config, work dir, tools and extensions."""
+        tools, extensions = child_parts(parent)
+        config = parent.config.model_copy(update={"max_turns": self.max_turns,
+                                                  "model": agent_type.model or parent.config.model})
+        nested = getattr(parent.view, "nested", None)
+        model = getattr(parent.model, "inner", parent.model)  # subtle: unwrap, or the parent's
+        # wrap_model_call extensions would run around the child's calls too
+        child = Harness(model, config, parent.workdir, nested() if nested else View(), tools=tools,
+                        extensions=[Instructions(agent_type), *extensions])
+        if agent_type.tools is not None:
+            child.tools.remove(*(name for name in list(child.tools.tools) if name not in agent_type.tools))
+        return child
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def child_parts(parent) -> tuple[list[Tool], list[Extension]]:
+    """What any child inherits: the extensions that opt in (each `for_subagent()`), and the parent's
+    tools except `Task` and those of the extensions left behind."""
+    extensions, private = [], {TASK}
+    for extension in parent.extensions:
+        inherited = extension.for_subagent() if hasattr(extension, "for_subagent") else None
+        if inherited is None:
+            private |= {tool.name for tool in extension.tools()}
+        else:
+            extensions.append(inherited)
+    tools = [tool for name, tool in parent.tools.tools.items() if name not in private]
+    return tools, extensions
+
+
+def count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'s' * (n != 1)}"
+
+
+def last_text(agent) -> str:
+    """The text of the agent's latest assistant message that has any."""
+    for message in reversed(agent.messages):
+        if message["role"] == "assistant":
+            text = "\n".join(block["text"] for block in message["content"] if block["type"] == "text").strip()
+            if text:
+                return text
+    return ""
+
+
+def show_agents(agent, argument: str, console) -> None:
+    """The `/agents` slash command: every agent type, where it came from, its tools and model."""
+    subagents = next((ext for ext in getattr(agent, "extensions", []) if isinstance(ext, Subagents)), None)
+    if subagents is None:
+        console.print("[red]this agent has no subagents extension[/]")
+        return
+    catalog = subagents.load(agent)
+    every_tool = [tool.name for tool in child_parts(agent)[0]]
+    for t in catalog.types.values():
+        where = t.source if t.path is None else f"{t.source} {display_path(agent.workdir, t.path)}"
+        tools = ", ".join(every_tool if t.tools is None else t.tools)
+        console.print(Text.assemble((t.name, "bold magenta"), f"  {where} · model: {t.model or 'inherit'} · ",
+                                    (f"tools: {tools}", "dim")))
+        console.print(Padding(Text(t.description), (0, 0, 0, 4)))
+    for warning in catalog.warnings:
+        console.print(Text(f"skipped {warning}", style="yellow"))

@@ -1,15 +1,17 @@
-"""This chapter's agent in one screen: the previous chapter's agent plus Subagents."""
+"""Chapter 4's agent in one screen: chapter 3's agent plus `Subagents` (the `Task` tool and its
+agent types) and the `/agents` command. The demo lays a custom agent type over the sample project
+(`demo_overlay/.claude/agents/reviewer.md`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from s01_agent_loop.cli import Session
+from s01_agent_loop.cli import Session, SlashCommand
 from s03_todo_write.wiring import CHAPTER as PREVIOUS
 from s03_todo_write.wiring import build as build_previous
 
-from .subagents import Subagents
+from .subagents import Subagents, show_agents
 
 
 def build(session: Session):
@@ -21,7 +23,9 @@ def build(session: Session):
 CHAPTER = replace(
     PREVIOUS,
     name="s04_subagent",
-    title="subagents",
+    title="subagents with a fresh context",
     build=build,
     scenario=Path(__file__).with_name("demo.yaml"),
+    commands={**PREVIOUS.commands, "agents": SlashCommand("list the agent types Task can start, and where they come from", show_agents)},
+    overlays=(*PREVIOUS.overlays, Path(__file__).with_name("demo_overlay")),
 )

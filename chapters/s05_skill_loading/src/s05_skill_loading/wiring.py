@@ -1,15 +1,17 @@
-"""This chapter's agent in one screen: the previous chapter's agent plus Skills."""
+"""Chapter 5's agent in one screen: chapter 4's agent plus `Skills` (the catalog in the system
+prompt, the `Skill` tool) and the `/skills` command. The demo lays example skills over the sample
+project (`demo_overlay/.claude/skills/`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from s01_agent_loop.cli import Session
+from s01_agent_loop.cli import Session, SlashCommand
 from s04_subagent.wiring import CHAPTER as PREVIOUS
 from s04_subagent.wiring import build as build_previous
 
-from .skills import Skills
+from .skills import Skills, list_skills
 
 
 def build(session: Session):
@@ -24,4 +26,6 @@ CHAPTER = replace(
     title="skills loaded on demand",
     build=build,
     scenario=Path(__file__).with_name("demo.yaml"),
+    commands={**PREVIOUS.commands, "skills": SlashCommand("list the skills and where they come from (rescans)", list_skills)},
+    overlays=(*PREVIOUS.overlays, Path(__file__).with_name("demo_overlay")),
 )

@@ -17,10 +17,14 @@ class Expect(BaseModel):
 
     tools: list[str] | None = None
     """These tool names are offered (others may be offered too)."""
+    tools_absent: list[str] | None = None
+    """None of these tool names is offered (a subagent's request has no `Task`)."""
     system_contains: str | None = None
     """The system prompt contains this."""
     last_user_contains: str | None = None
     """The text of the last user message (text blocks and tool_result contents, joined) contains this."""
+    first_user_contains: str | None = None
+    """The text of the first message, a user message, contains this (where a compaction summary sits)."""
     tool_result_contains: str | None = None
     """Some tool_result in the last user message contains this."""
     tool_result_is_error: bool | None = None
@@ -31,15 +35,20 @@ class Expect(BaseModel):
     def problems(self, body: dict) -> list[str]:
         """Every expectation the request `body` does not meet, as 'expected ..., saw ...'."""
         found = []
-        if self.tools is not None:
-            offered = [tool.get("name") for tool in body.get("tools") or [] if isinstance(tool, dict)]
-            if any(name not in offered for name in self.tools):
-                found.append(f"expected the tools {self.tools} to be offered, saw {offered}")
+        offered = [tool.get("name") for tool in body.get("tools") or [] if isinstance(tool, dict)]
+        if self.tools is not None and any(name not in offered for name in self.tools):
+            found.append(f"expected the tools {self.tools} to be offered, saw {offered}")
+        if self.tools_absent is not None and any(name in offered for name in self.tools_absent):
+            found.append(f"expected the tools {self.tools_absent} not to be offered, saw {offered}")
         if self.system_contains is not None and self.system_contains not in system_text(body):
             found.append(_miss("the system prompt", self.system_contains, system_text(body)))
         n_messages = len(body.get("messages") or [])
         if self.messages_at_most is not None and n_messages > self.messages_at_most:
             found.append(f"expected at most {self.messages_at_most} messages, saw {n_messages}")
+        first = (body.get("messages") or [{}])[0]
+        first_text = text_of(first.get("content")) if isinstance(first, dict) else ""
+        if self.first_user_contains is not None and self.first_user_contains not in first_text:
+            found.append(_miss("the first message", self.first_user_contains, first_text))
         last = last_user(body)
         if self.last_user_contains is not None and self.last_user_contains not in text_of(last):
             found.append(_miss("the last user message", self.last_user_contains, text_of(last)))
