@@ -169,17 +169,17 @@ def test_extra_frontmatter_fields_are_kept_and_allowed_tools_accept_every_spelli
 # --- where skills come from ------------------------------------------------------------------
 
 
-def test_a_project_skill_shadows_a_user_skill_of_the_same_name(tmp_path):
+def test_a_user_skill_shadows_a_project_skill_of_the_same_name(tmp_path):
     home, project = Path.home(), tmp_path / "project"  # HOME is a private tmp dir (root conftest)
     write_skill(home, "shared", good("shared", "The user's version."), "USER BODY")
     write_skill(home, "mine", good("mine", "Only the user has this."), "MINE BODY")
     write_skill(project, "shared", good("shared", "The project's version."), "PROJECT BODY")
     catalog = discover(project, home)
-    assert {name: s.source for name, s in catalog.skills.items()} == {"mine": "user", "shared": "project"}
-    assert catalog.skills["shared"].body == "PROJECT BODY"
+    assert {name: s.source for name, s in catalog.skills.items()} == {"mine": "user", "shared": "user"}
+    assert catalog.skills["shared"].body == "USER BODY"
     [note] = catalog.shadowed
-    assert "project skill 'shared' (.claude/skills/shared/SKILL.md) shadows the user skill" in note
-    assert str(home / ".claude/skills/shared/SKILL.md") in note
+    assert note.startswith(f"user skill 'shared' ({home / '.claude/skills/shared/SKILL.md'}) shadows the project skill")
+    assert note.endswith("(.claude/skills/shared/SKILL.md)")
 
 
 def test_a_user_skill_outside_the_work_dir_points_the_model_at_bash(tmp_path):

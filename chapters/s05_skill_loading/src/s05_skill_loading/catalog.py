@@ -3,7 +3,8 @@
 Skills live where Claude Code looks for them:
     <workdir>/.claude/skills/<name>/SKILL.md     project skills (shared through the repository)
     ~/.claude/skills/<name>/SKILL.md             user skills (yours, in every project)
-On a name clash the project's skill wins, and the catalog says which one it shadowed. A broken
+On a name clash the user's skill wins, as in Claude Code (personal over project), and the
+catalog says which one it shadowed. A broken
 SKILL.md is skipped with a warning naming its file; the others still load.
 
 The catalog costs a line per skill in the system prompt; a skill's body costs nothing until the
@@ -40,7 +41,7 @@ class Catalog:
     warnings: list[str] = field(default_factory=list)
     """One line per SKILL.md that was skipped, naming the file and the problem."""
     shadowed: list[str] = field(default_factory=list)
-    """One line per user skill hidden by a project skill of the same name."""
+    """One line per project skill hidden by a user skill of the same name."""
 
     def prompt_section(self) -> str | None:
         """The system prompt section: names and descriptions only, never the bodies."""
@@ -63,15 +64,15 @@ def discover(workdir: Path, home: Path) -> Catalog:
     project_dir = (workdir / SKILLS_DIR).resolve()
     user_dir = (home / SKILLS_DIR).resolve()
     found: dict[str, Skill] = {}
-    # 1. user skills first, so that a project skill of the same name replaces them
+    # 1. project skills first, so that a user skill of the same name replaces them (Claude Code's order)
     # subtle: when the work dir is the home folder, both are one folder; read it once, as project
     roots: list[tuple[Path, Source]] = [(user_dir, "user")] if user_dir != project_dir else []
-    for root, source in [*roots, (project_dir, "project")]:
+    for root, source in [(project_dir, "project"), *roots]:
         for skill in scan(root, source, workdir, catalog.warnings):
             hidden = found.get(skill.name)
             if hidden is not None:
                 catalog.shadowed.append(
-                    f"project skill {skill.name!r} ({display_path(workdir, skill.file)}) shadows the user "
+                    f"user skill {skill.name!r} ({display_path(workdir, skill.file)}) shadows the project "
                     f"skill of the same name ({display_path(workdir, hidden.file)})")
             found[skill.name] = skill
     catalog.skills = dict(sorted(found.items()))
