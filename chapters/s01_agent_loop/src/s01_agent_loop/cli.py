@@ -13,7 +13,7 @@ import argparse
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,25 @@ class Chapter:
     overlays: tuple[Path, ...] = ()
     """Folders copied over the sample project for this chapter's demo."""
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+    def extend(self, *, name: str, title: str, build: Callable[[Session], Any], here: str,
+               commands: Mapping[str, SlashCommand] | None = None, overlays: tuple[Path, ...] = (),
+               add_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> Chapter:
+        """The next chapter: its own name, title and `build`; the demo scenario `demo.yaml` beside
+        `here` (the wiring module's `__file__`); this chapter's commands, overlays and options plus
+        the new ones."""
+        previous_arguments = self.add_arguments
+
+        def both_arguments(parser: argparse.ArgumentParser) -> None:
+            for add in (previous_arguments, add_arguments):
+                if add:
+                    add(parser)
+
+        return replace(
+            self, name=name, title=title, build=build, scenario=Path(here).with_name("demo.yaml"),
+            commands={**self.commands, **(commands or {})}, overlays=(*self.overlays, *overlays),
+            add_arguments=both_arguments if previous_arguments or add_arguments else None,
+        )
 
 
 @dataclass

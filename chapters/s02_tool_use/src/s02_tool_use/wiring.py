@@ -6,9 +6,6 @@ Later chapters start from `build` and plug their capability in:
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 from s01_agent_loop.__main__ import CHAPTER as S01
 from s01_agent_loop.cli import Session
 
@@ -24,10 +21,4 @@ def build(session: Session) -> Harness:
     return Harness(session.model, session.config, session.workdir, session.view, tools=TOOLS)
 
 
-CHAPTER = replace(
-    S01,
-    name="s02_tool_use",
-    title="tools and the harness",
-    build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-)
+CHAPTER = S01.extend(name="s02_tool_use", title="tools and the harness", build=build, here=__file__)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 from s01_agent_loop.cli import Session, SlashCommand
 from s02_tool_use.wiring import CHAPTER as PREVIOUS
 from s02_tool_use.wiring import build as build_previous
@@ -18,11 +15,10 @@ def build(session: Session):
     return agent
 
 
-CHAPTER = replace(
-    PREVIOUS,
+CHAPTER = PREVIOUS.extend(
     name="s03_todo_write",
     title="planning with TodoWrite",
     build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-    commands={**PREVIOUS.commands, "todos": SlashCommand("show the current plan", show_todos)},
+    here=__file__,
+    commands={"todos": SlashCommand("show the current plan", show_todos)},
 )

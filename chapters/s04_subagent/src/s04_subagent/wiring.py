@@ -4,7 +4,6 @@ agent types) and the `/agents` command. The demo lays a custom agent type over t
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from s01_agent_loop.cli import Session, SlashCommand
@@ -20,12 +19,11 @@ def build(session: Session):
     return agent
 
 
-CHAPTER = replace(
-    PREVIOUS,
+CHAPTER = PREVIOUS.extend(
     name="s04_subagent",
     title="subagents with a fresh context",
     build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-    commands={**PREVIOUS.commands, "agents": SlashCommand("list the agent types Task can start, and where they come from", show_agents)},
-    overlays=(*PREVIOUS.overlays, Path(__file__).with_name("demo_overlay")),
+    here=__file__,
+    commands={"agents": SlashCommand("list the agent types Task can start, and where they come from", show_agents)},
+    overlays=(Path(__file__).with_name("demo_overlay"),),
 )

@@ -4,7 +4,6 @@ project (`demo_overlay/.claude/skills/`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from s01_agent_loop.cli import Session, SlashCommand
@@ -20,12 +19,11 @@ def build(session: Session):
     return agent
 
 
-CHAPTER = replace(
-    PREVIOUS,
+CHAPTER = PREVIOUS.extend(
     name="s05_skill_loading",
     title="skills loaded on demand",
     build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-    commands={**PREVIOUS.commands, "skills": SlashCommand("list the skills and where they come from (rescans)", list_skills)},
-    overlays=(*PREVIOUS.overlays, Path(__file__).with_name("demo_overlay")),
+    here=__file__,
+    commands={"skills": SlashCommand("list the skills and where they come from (rescans)", list_skills)},
+    overlays=(Path(__file__).with_name("demo_overlay"),),
 )

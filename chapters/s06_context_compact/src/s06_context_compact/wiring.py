@@ -33,8 +33,6 @@ def context_budget(args: argparse.Namespace) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    if PREVIOUS.add_arguments:
-        PREVIOUS.add_arguments(parser)
     parser.add_argument("--context-budget", type=tokens, metavar="TOKENS",
                         help=f"the context budget in tokens (default {CompactionConfig().budget:,}, "
                              f"{DEMO_BUDGET:,} with --demo; 0: no automatic compaction)")
@@ -48,16 +46,16 @@ def tokens(text: str) -> int:
 
 
 CHAPTER = replace(
-    PREVIOUS,
-    name="s06_context_compact",
-    title="context compaction",
-    build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-    commands={
-        **PREVIOUS.commands,
-        "context": SlashCommand("how full the context is: system, tools, messages, tool results, free", show_context),
-        "compact": SlashCommand("summarise the conversation now; /compact FOCUS says what to keep", compact_now),
-    },
+    PREVIOUS.extend(
+        name="s06_context_compact",
+        title="context compaction",
+        build=build,
+        here=__file__,
+        commands={
+            "context": SlashCommand("how full the context is: system, tools, messages, tool results, free", show_context),
+            "compact": SlashCommand("summarise the conversation now; /compact FOCUS says what to keep", compact_now),
+        },
+        add_arguments=add_arguments,
+    ),
     overlays=(Path(__file__).with_name("demo_overlay"),),  # only its own: its thresholds depend on sizes
-    add_arguments=add_arguments,
 )
