@@ -28,6 +28,7 @@ class ConsoleView(View):
         self.buffer = ""
         self.status = None
         self.live = None
+        self.tool_drew = False  # a running tool called `show`
 
     def model_start(self) -> None:
         self.buffer = ""
@@ -57,10 +58,13 @@ class ConsoleView(View):
             self.console.print(self.pad(Text(self.buffer.strip(), style="dim")))
 
     def tool_start(self, name: str, tool_input: dict) -> None:
+        self.tool_drew = False
         line = Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan"))
         self.console.print(self.pad(line))
 
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
+        if self.tool_drew and not is_error:
+            return  # the tool drew its own output (a plan, a nested run): no second preview
         lines = output.splitlines() or [""]
         shown = "\n".join(lines[:PREVIEW_LINES])
         if len(lines) > PREVIEW_LINES:
@@ -71,6 +75,7 @@ class ConsoleView(View):
         self.console.print(self.pad(text, extra=2))
 
     def show(self, item) -> None:
+        self.tool_drew = True
         self.stop_spinner()
         self.console.print(self.pad(item))
 
