@@ -8,6 +8,7 @@ cut), and it always answers with text (bytes that are not UTF-8 are replaced, si
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -47,8 +48,7 @@ def run_bash(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> s
     timeout = min(max(float(timeout), 1.0), MAX_TIMEOUT)
     # 1. start the command in a process group of its own, so a timeout can kill its children too
     process = subprocess.Popen(
-        command,
-        shell=True,
+        shell_argv(command),
         cwd=workdir,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -96,6 +96,14 @@ def drain(process: subprocess.Popen) -> bytes:
 
 # ---------------------------------------------------------------------------------------------
 # Process groups differ between POSIX and Windows.
+
+
+def shell_argv(command: str) -> list[str]:
+    """`bash -c COMMAND`; on Windows without bash (Git Bash, WSL), cmd.exe, whose syntax differs."""
+    if os.name == "posix":
+        return ["/bin/sh" if not shutil.which("bash") else "bash", "-c", command]
+    bash = shutil.which("bash")
+    return [bash, "-c", command] if bash else ["cmd.exe", "/d", "/s", "/c", command]
 
 
 def new_process_group() -> dict:
