@@ -7,8 +7,9 @@ import io
 import pytest
 from rich.console import Console
 
-from s01_agent_loop import AgentConfig, View
+from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
+from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Harness, ToolContext, ToolRegistry
 from s03_todo_write import TodoItem, TodoPlanner
 from s03_todo_write.display import render_plan
@@ -26,16 +27,6 @@ def plan(*statuses: str) -> list[dict]:
 
 def items(*statuses: str) -> list[TodoItem]:
     return [TodoItem.model_validate(todo) for todo in plan(*statuses)]
-
-
-class Shown(View):
-    """A view that keeps what capabilities show."""
-
-    def __init__(self):
-        self.items = []
-
-    def show(self, item) -> None:
-        self.items.append(item)
 
 
 def recording_console() -> Console:
@@ -133,7 +124,7 @@ def test_the_spec_is_claude_codes_todowrite():
 
 
 def test_in_the_loop_the_refusal_says_the_plan_was_not_changed_and_the_plan_is_shown(tmp_path):
-    view, planner = Shown(), TodoPlanner()
+    view, planner = RecordingView(), TodoPlanner()
     script = [tool_use("TodoWrite", todos=plan("in_progress", "in_progress")),
               tool_use("TodoWrite", todos=plan("completed", "in_progress")), text("ok")]
     model = ScriptedModel(script)

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from s01_agent_loop import AgentConfig, View
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
+from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness, Tool
 from s02_tool_use.wiring import TOOLS
 from s04_subagent.subagents import Subagents, show_agents
@@ -126,9 +127,9 @@ def test_a_malformed_agent_file_is_shown_at_startup_naming_the_file_and_others_s
     view = RecordingView()
     agent, model = parent(tmp_path, [task("good"), text("fine"), text("Done.")], view=view)
     agent.run("go")
-    warnings = [line for line in view.shown if line.startswith("warning:")]
+    warnings = [line for line in view.texts if line.startswith("warning:")]
     assert len(warnings) == 1 and str(agents / "typo.md") in warnings[0] and "reed_file" in warnings[0]
-    assert view.shown.index(warnings[0]) == 0  # before anything else of the session
+    assert view.texts.index(warnings[0]) == 0  # before anything else of the session
     assert last_results(model.calls[2])[0]["content"] == "fine"
 
 
@@ -196,21 +197,6 @@ def test_subagent_stop_is_emitted_on_the_parent(tmp_path):
     assert recorder.data == [{"agent_type": "Explore", "description": "find the median code"}]
 
 
-class RecordingView(View):
-    def __init__(self):
-        self.shown, self.tools, self.children = [], [], []
-
-    def show(self, item):
-        self.shown.append(str(item))
-
-    def tool_start(self, name, tool_input):
-        self.tools.append(name)
-
-    def nested(self):
-        self.children.append(RecordingView())
-        return self.children[-1]
-
-
 def test_the_child_draws_in_the_nested_view_between_a_header_and_a_closing_line(tmp_path):
     view = RecordingView()
     script = [task(), tool_use("glob", pattern="*"), text("nothing here"), text("Done.")]
@@ -219,7 +205,7 @@ def test_the_child_draws_in_the_nested_view_between_a_header_and_a_closing_line(
     assert view.tools == ["Task"]
     [child] = view.children
     assert child.tools == ["glob"]
-    assert view.shown == ["▸ Task(Explore): find the median code",
+    assert view.texts == ["▸ Task(Explore): find the median code",
                           "◂ Explore done: 2 model calls, 1 tool call; 12 characters back to the parent"]
 
 

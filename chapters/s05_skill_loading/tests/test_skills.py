@@ -11,6 +11,7 @@ from rich.console import Console
 from s01_agent_loop import AgentConfig, View
 from s01_agent_loop.cli import Session
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
+from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
 from s05_skill_loading import Skills, discover, parse_skill
@@ -34,16 +35,8 @@ def good(name: str, description: str = "Helps with things.", extra: str = "") ->
     return f"name: {name}\ndescription: {description}\n{extra}".strip()
 
 
-class Shown(View):
-    def __init__(self):
-        self.items = []
-
-    def show(self, item):
-        self.items.append(str(item))
-
-
 def run(tmp_path, script, skills=None, prompt="go"):
-    model, view = ScriptedModel(script), Shown()
+    model, view = ScriptedModel(script), RecordingView()
     agent = Harness(model, CONFIG, tmp_path, view, tools=TOOLS, extensions=[skills or Skills()])
     agent.run(prompt)
     model.assert_done()
@@ -152,7 +145,7 @@ def test_warnings_are_shown_to_the_user_once_and_the_rest_still_works(tmp_path):
     write_skill(tmp_path, "broken", "name: broken")
     write_skill(tmp_path, "fine", good("fine"))
     agent, model, view = run(tmp_path, [tool_use("Skill", name="fine"), text("done")])
-    assert view.items == ["skills: skipped .claude/skills/broken/SKILL.md: description: Field required"]
+    assert view.texts == ["skills: skipped .claude/skills/broken/SKILL.md: description: Field required"]
     assert "- fine:" in model.calls[1]["system"] and "broken" not in model.calls[1]["system"]
     assert last_result(agent)["content"].endswith("Do the thing.")
 

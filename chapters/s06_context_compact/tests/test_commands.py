@@ -6,20 +6,13 @@ import anthropic
 import httpx2
 from rich.console import Console
 
-from s01_agent_loop import AgentConfig, View
+from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
+from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness
 from s02_tool_use.wiring import TOOLS
 from s06_context_compact import CompactionConfig, Compactor
 from s06_context_compact.commands import compact_now, show_context
-
-
-class Shown(View):
-    def __init__(self):
-        self.items = []
-
-    def show(self, item):
-        self.items.append(str(item))
 
 
 class PreCompactCounter(Extension):
@@ -40,7 +33,7 @@ def agent_after_two_turns(tmp_path, script, budget=20_000):
     turn = [tool_use("read_file", path="notes.txt"), text("read")]
     model = ScriptedModel([*turn, *turn, *script])
     counter = PreCompactCounter()
-    agent = Harness(model, AgentConfig(model="m"), tmp_path, Shown(), tools=TOOLS,
+    agent = Harness(model, AgentConfig(model="m"), tmp_path, RecordingView(), tools=TOOLS,
                     extensions=[counter, Compactor(CompactionConfig(budget=budget))])
     agent.run("read notes.txt")
     agent.run("read it again")
@@ -77,7 +70,7 @@ def test_compact_command_summarises_with_the_focus_and_says_how_much_it_saved(tm
     assert "Instructions for this summary: keep the line count" in model.calls[-1]["messages"][0]["content"][0]["text"]
     assert counter.seen == [{"trigger": "manual", "focus": "keep the line count"}]
     assert "SUMMARY: read notes.txt" in agent.messages[0]["content"][0]["text"]
-    [line] = [item for item in agent.view.items if "compacted:" in item]
+    [line] = [item for item in agent.view.texts if "compacted:" in item]
     before, after = (int(n.replace(",", "")) for n in line.split("compacted: ")[1].split(" tokens")[0].split(" → "))
     assert after < before and ".harness/transcripts/" in line
 
@@ -98,4 +91,4 @@ def test_compact_command_keeps_the_history_when_the_summary_would_not_be_shorter
     agent.extensions[1].config.keep_messages = 6  # only the first prompt would go
     compact_now(agent, "", console())
     assert agent.messages == history
-    assert any("compaction skipped" in item for item in agent.view.items)
+    assert any("compaction skipped" in item for item in agent.view.texts)

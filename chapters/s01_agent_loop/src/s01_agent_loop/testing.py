@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .agent import View
+
 
 def run_chapter(
     package: str,
@@ -32,3 +34,27 @@ def run_chapter(
         errors="replace",
         timeout=timeout,
     )
+
+
+class RecordingView(View):
+    """A `View` for tests that keeps what the user would have seen: what capabilities `show`, the
+    tools started, and the views of nested runs (subagents)."""
+
+    def __init__(self):
+        self.items: list = []  # what was shown, as given (text or rich renderables)
+        self.tools: list[str] = []  # names of the tools started, in order
+        self.children: list[RecordingView] = []  # one per nested run
+
+    @property
+    def texts(self) -> list[str]:
+        return [str(item) for item in self.items]
+
+    def show(self, item) -> None:
+        self.items.append(item)
+
+    def tool_start(self, name: str, tool_input: dict) -> None:
+        self.tools.append(name)
+
+    def nested(self) -> RecordingView:
+        self.children.append(RecordingView())
+        return self.children[-1]
