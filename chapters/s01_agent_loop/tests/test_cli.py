@@ -88,3 +88,17 @@ def test_help_does_not_import_the_sdk():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_sample_works_on_a_fresh_copy_of_the_sample_project(tmp_path):
+    script = [step(tool_use=[{"name": "bash", "input": {"command": "ls wordstats"}}]),
+              step(text="It has stats.py.", expect={"tool_result_contains": "stats.py"})]
+    with ScriptedServer(script) as server:
+        result = run_chapter("s01_agent_loop", "--sample", "-q", "what is in wordstats?", cwd=tmp_path,
+                             env=endpoint(server))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "It has stats.py.\n"
+    assert "fresh copy of the sample project" in result.stderr
+    assert not any(tmp_path.iterdir())  # the current folder was not touched
+    server.assert_done()
+    assert run_chapter("s01_agent_loop", "--sample", "--workdir", ".", "-q", "x").returncode == 2

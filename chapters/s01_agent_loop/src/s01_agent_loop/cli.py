@@ -79,7 +79,10 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
 
         print(f"{chapter.name} {version(chapter.name)}")
         return 0
-    workdir = Path(args.workdir).expanduser().resolve()
+    if args.sample and args.workdir:
+        print(f"{chapter.name}: --sample and --workdir exclude each other", file=sys.stderr)
+        return 2
+    workdir = Path(args.workdir or ".").expanduser().resolve()
     if not workdir.is_dir():
         print(f"{chapter.name}: --workdir {args.workdir} is not a folder", file=sys.stderr)
         return 2
@@ -99,6 +102,11 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.sample:
+        from .demo import scratch_project
+
+        workdir = scratch_project(chapter.overlays)
+        print(f"{chapter.name}: working on a fresh copy of the sample project: {workdir}", file=sys.stderr)
     from .model import AnthropicModel
 
     return run_agent(chapter, args, AnthropicModel(settings), workdir, settings.model, settings.describe())
@@ -139,7 +147,9 @@ def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("-q", "--query", metavar="PROMPT", help="run one task non-interactively; the answer goes to stdout")
     mode.add_argument("--demo", action="store_true", help="play this chapter's scripted scenario; no key needed")
     parser.add_argument("--model", metavar="ID", help="model id (default: MODEL_ID from .env, else claude-sonnet-5-5)")
-    parser.add_argument("--workdir", metavar="DIR", default=".", help="the folder the agent works in (default: here)")
+    parser.add_argument("--workdir", metavar="DIR", help="the folder the agent works in (default: here)")
+    parser.add_argument("--sample", action="store_true",
+                        help="work on a fresh copy of the course's sample project (with this chapter's demo files)")
     parser.add_argument("--max-turns", type=int, default=0, metavar="N", help="stop a task after N model calls (0: no limit)")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     if chapter.add_arguments:
