@@ -58,8 +58,9 @@ def submit(chapter, agent, line: str, console) -> str | None:
 def show_help(chapter, console) -> None:
     rows = {"help": "this list", "exit": "leave (Ctrl-D works too)"}
     rows.update({name: command.help for name, command in chapter.commands.items()})
+    width = max(map(len, rows))
     for name, text in rows.items():
-        console.print(f"  [bold]/{name}[/]  {text}")
+        console.print(f"  [bold]/{name:<{width}}[/]  {text}")
 
 
 def line_reader():
