@@ -50,6 +50,11 @@ class Extension:
     """A capability plugged into the harness. Each method is an extension point that does nothing
     here: subclass and override the ones you need."""
 
+    @classmethod
+    def of(cls, agent) -> Extension | None:
+        """The extension of this class plugged into `agent`, or None: `TodoPlanner.of(agent)`."""
+        return next((ext for ext in getattr(agent, "extensions", ()) if isinstance(ext, cls)), None)
+
     def tools(self) -> list[Tool]:
         """Tools this capability adds."""
         return []

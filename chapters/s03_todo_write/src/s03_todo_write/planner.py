@@ -53,11 +53,6 @@ class TodoPlanner(Extension):
         self.todos: list[TodoItem] = []  # the plan, exactly as the model last wrote it
         self.rounds_since_update = 0  # model replies since the plan changed or the last reminder
 
-    @classmethod
-    def of(cls, agent) -> TodoPlanner | None:
-        """The planner plugged into `agent`, if any."""
-        return next((ext for ext in getattr(agent, "extensions", ()) if isinstance(ext, cls)), None)
-
     def tools(self) -> list[Tool]:
         # subtle: the tool is a bound method, so each agent's TodoWrite writes that agent's plan
         return [Tool(TOOL_NAME, DESCRIPTION, TodoWriteInput, self.todo_write)]

@@ -177,7 +177,7 @@ def last_text(agent) -> str:
 
 def show_agents(agent, argument: str, console) -> None:
     """The `/agents` slash command: every agent type, where it came from, its tools and model."""
-    subagents = next((ext for ext in getattr(agent, "extensions", []) if isinstance(ext, Subagents)), None)
+    subagents = Subagents.of(agent)
     if subagents is None:
         console.print("[red]this agent has no subagents extension[/]")
         return

@@ -118,7 +118,7 @@ def loaded_skill(skill: Skill, workdir: Path) -> str:
 
 def list_skills(agent, argument: str, console) -> None:
     """`/skills`: scan again (new or edited skills show up), then list them with their source."""
-    skills = next((ext for ext in getattr(agent, "extensions", []) if isinstance(ext, Skills)), None)
+    skills = Skills.of(agent)
     if skills is None:
         console.print("[red]this agent has no skills extension[/]")
         return

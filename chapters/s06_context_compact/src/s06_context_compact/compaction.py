@@ -74,11 +74,6 @@ class Compactor(Extension):
         self.scheduled = False  # the model's `compact` tool asked for a compaction
         self.scheduled_focus: str | None = None
 
-    @classmethod
-    def of(cls, agent) -> Compactor | None:
-        """The compactor plugged into `agent`, if any."""
-        return next((ext for ext in getattr(agent, "extensions", ()) if isinstance(ext, cls)), None)
-
     def for_subagent(self) -> Compactor:
         """A subagent has its own context: a fresh compactor with the same settings (s04's protocol)."""
         return Compactor(self.config)

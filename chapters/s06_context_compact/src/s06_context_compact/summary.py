@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 
+from s01_agent_loop.shell import cap
+
 SUMMARY_SYSTEM = """You summarise coding sessions. An agent's conversation has grown too long for its
 context window; your summary replaces the older part, so the agent must be able to carry on the
 work from it alone. Answer with the summary only; you cannot call tools."""
@@ -63,10 +65,10 @@ def render(messages: list[dict]) -> str:
             if kind == "text":
                 parts.append(f"{role}: {block['text']}")
             elif kind == "tool_use":
-                parts.append(f"{role} called {block['name']} {clip(json.dumps(block['input'], ensure_ascii=False), INPUT_CHARS)}")
+                parts.append(f"{role} called {block['name']} {cap(json.dumps(block['input'], ensure_ascii=False), INPUT_CHARS)}")
             elif kind == "tool_result":
                 label = "tool result (error)" if block.get("is_error") else "tool result"
-                parts.append(f"{label}: {clip(content_text(block.get('content')), RESULT_CHARS)}")
+                parts.append(f"{label}: {cap(content_text(block.get('content')), RESULT_CHARS)}")
             else:
                 parts.append(f"{role}: [{kind} block]")
     return "\n\n".join(parts)
@@ -119,11 +121,3 @@ def content_text(content) -> str:
     if isinstance(content, str):
         return content
     return "\n".join(block.get("text", f"[{block.get('type')} block]") for block in content or [])
-
-
-def clip(text: str, limit: int) -> str:
-    """At most about `limit` characters: the head and the tail, with the cut said."""
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return f"{text[:half]} [... {len(text) - 2 * half:,} characters cut ...] {text[-half:]}"
