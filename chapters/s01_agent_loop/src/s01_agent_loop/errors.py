@@ -7,7 +7,3 @@ class AgentStop(Exception):
 
 class TurnLimit(AgentStop):
     """The run used up `AgentConfig.max_turns` model calls without finishing."""
-
-
-class MissingCredentials(AgentStop):
-    """No API key or auth token is configured, and this is not a demo."""
