@@ -129,6 +129,18 @@ def test_pre_tool_use_denies_or_rewrites_and_post_tool_use_rewrites(tmp_path):
     assert rewritten["content"] == "echo: QUIET [checked]"
 
 
+def test_use_before_puts_an_extension_ahead_of_another(tmp_path):
+    class Upper(Extension):
+        def pre_tool_use(self, agent, call):
+            call.input = {"word": call.input["word"].upper()}
+
+    agent, _ = harness(tmp_path, [tool_use("echo", word="secret"), text("ok")], Guard())
+    agent.use(Recorder()).use(Upper(), before=Guard)
+    assert [type(ext).__name__ for ext in agent.extensions] == ["Upper", "Guard", "Recorder"]
+    agent.run("go")
+    assert results(agent)[0]["content"] == "echo: SECRET [checked]"  # rewritten before Guard looked
+
+
 def test_a_denied_tool_never_runs(tmp_path):
     class NoWrites(Extension):
         def pre_tool_use(self, agent, call):

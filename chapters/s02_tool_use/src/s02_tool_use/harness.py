@@ -93,9 +93,13 @@ class Harness(Agent):
         for extension in extensions:
             self.use(extension)
 
-    def use(self, extension: Extension) -> Harness:
-        """Plug a capability in: its tools join the registry, its methods join the loop."""
-        self.extensions.append(extension)
+    def use(self, extension: Extension, before: type[Extension] | None = None) -> Harness:
+        """Plug a capability in: its tools join the registry, its methods join the loop.
+        Extensions meet each point in the order they were plugged in; `before=Permissions` puts
+        this one ahead of that class's extension (s08's hooks run before s07's permission check)."""
+        ahead = before.of(self) if before else None
+        position = self.extensions.index(ahead) if ahead else len(self.extensions)
+        self.extensions.insert(position, extension)
         self.tools.add(*extension.tools())
         return self
 

@@ -1,0 +1,81 @@
+"""Claude Code's settings files: where s07 reads permission rules (and s08 reads hooks).
+
+Three files, read in this order; the later one is more specific:
+    ~/.claude/settings.json             user: every project on this machine
+    .claude/settings.json               project: checked in, shared with the team
+    .claude/settings.local.json         local: this machine only; "always allow" is saved here
+
+Lists (`permissions.allow`, `hooks.PreToolUse`...) add up across the files; a scalar such as
+`permissions.defaultMode` is taken from the most specific file that sets it. A file that is not
+valid JSON is named in `SettingsFile.error` and skipped, never half-read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCOPES = ("user", "project", "local")
+
+
+@dataclass
+class SettingsFile:
+    scope: str
+    """`user`, `project` or `local`."""
+    path: Path
+    data: dict = field(default_factory=dict)
+    """The parsed JSON object; empty when the file is missing or broken."""
+    error: str | None = None
+    """Why the file was skipped (invalid JSON, not an object), to show the user."""
+
+
+def settings_paths(workdir: Path, home: Path | None = None) -> dict[str, Path]:
+    home = Path.home() if home is None else Path(home)
+    workdir = Path(workdir)
+    return {
+        "user": home / ".claude" / "settings.json",
+        "project": workdir / ".claude" / "settings.json",
+        "local": workdir / ".claude" / "settings.local.json",
+    }
+
+
+def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]:
+    """The settings files that exist, least specific first, each parsed or with its error."""
+    files = []
+    for scope, path in settings_paths(workdir, home).items():
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8", errors="replace") or "{}")
+        except json.JSONDecodeError as error:
+            files.append(SettingsFile(scope, path, error=f"{path}: not valid JSON ({error})"))
+            continue
+        if not isinstance(data, dict):
+            files.append(SettingsFile(scope, path, error=f"{path}: expected a JSON object"))
+            continue
+        files.append(SettingsFile(scope, path, data))
+    return files
+
+
+def merged_list(files: list[SettingsFile], *keys: str) -> list:
+    """The lists at `data[keys[0]][keys[1]]...` of every file, concatenated in file order."""
+    items = []
+    for file in files:
+        value = file.data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            items += value
+    return items
+
+
+def most_specific(files: list[SettingsFile], *keys: str):
+    """The value at `keys` in the most specific file that sets it, or None."""
+    for file in reversed(files):
+        value = file.data
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            return value
+    return None

@@ -1,0 +1,5 @@
+"""Chapter 10: system prompt. See README.md for the modules in reading order."""
+
+from .prompt import SystemPrompt
+
+__all__ = ["SystemPrompt"]
