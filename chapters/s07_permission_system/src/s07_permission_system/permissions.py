@@ -7,6 +7,7 @@ from typing import Literal
 from s02_tool_use.harness import Extension
 
 Mode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
+MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
 
 
 class Permissions(Extension):
@@ -15,6 +16,9 @@ class Permissions(Extension):
     def __init__(self, mode: Mode = "default"):
         self.mode = mode
         self.hints: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        """Tool name -> "read", "edit", "shell" or "internal" (the harness's own state: always allowed).
+        Later chapters register their tools: `Permissions.of(agent).kinds["memory"] = "internal"`."""
 
     def hint(self, call_id: str, behavior: Literal["allow", "ask"]) -> None:
         """A PreToolUse step that ran before the gate (s08's hooks) decided for this call: "allow"
