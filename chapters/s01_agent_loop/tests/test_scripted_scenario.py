@@ -114,3 +114,10 @@ def test_expect_tools_absent_fails_when_a_tool_is_offered():
     assert Expect(tools_absent=["Task", "edit_file"]).problems(body) == []
     assert Expect(tools=["bash"], tools_absent=["Task", "bash"]).problems(body) == [
         "expected the tools ['Task', 'bash'] not to be offered, saw ['bash']"]
+
+
+def test_expect_model_names_the_model_requested():
+    body = {**body_with("hi"), "model": "claude-main"}
+    assert Expect(model="claude-main").problems(body) == []
+    assert Expect(model="claude-fallback").problems(body) == [
+        "expected the model 'claude-fallback', saw 'claude-main'"]

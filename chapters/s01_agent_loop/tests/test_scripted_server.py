@@ -98,6 +98,18 @@ def test_cut_stream_raises_after_partial_text():
     server.assert_done()
 
 
+def test_drop_is_a_connection_error_and_a_late_drop_a_timeout():
+    with ScriptedServer([Fault(drop=True), Fault(drop=True, delay=0.3), say("ok")]) as server:
+        with pytest.raises(anthropic.APIConnectionError) as dropped:
+            ask(server)
+        assert not isinstance(dropped.value, anthropic.APITimeoutError)
+        with pytest.raises(anthropic.APITimeoutError):
+            client(server).with_options(timeout=0.1).messages.create(
+                model="claude-test", max_tokens=256, messages=PROMPT)
+        assert ask(server).content[0].text == "ok"
+    server.assert_done()
+
+
 def test_prompt_too_long():
     with ScriptedServer([Fault(prompt_too_long=True)]) as server, pytest.raises(anthropic.BadRequestError) as caught:
         ask(server)

@@ -88,6 +88,7 @@ class Harness(Agent):
         self.tools = ToolRegistry().add(*tools)
         self.extensions: list[Extension] = []
         self.started = False  # SessionStart fires before the first prompt
+        self.start_source = "startup"  # SessionStart's `source`; a new conversation (s09's /clear) says "clear"
         self.pending_context: list[str] = []  # event context waiting for the next accepted prompt
         self.stop_hook_active = False  # a Stop block is being answered
         for extension in extensions:
@@ -106,7 +107,7 @@ class Harness(Agent):
     def run(self, prompt: str) -> str:
         if not self.started:
             self.started = True
-            self.pending_context += self.emit("SessionStart", source="startup").context
+            self.pending_context += self.emit("SessionStart", source=self.start_source).context
         submitted = self.emit("UserPromptSubmit", prompt=prompt)
         if submitted.block:
             raise PromptBlocked(submitted.block)

@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from s02_tool_use.files import write_atomic
+
 SCOPES = ("user", "project", "local")
 
 
@@ -79,3 +81,25 @@ def most_specific(files: list[SettingsFile], *keys: str):
         if value is not None:
             return value
     return None
+
+
+def save_rule(workdir: Path, behavior: str, rule: str) -> Path:
+    """Add `rule` to `permissions.<behavior>` in `.claude/settings.local.json`, keeping everything
+    else in the file; written atomically. A file that is not a JSON object is left alone (ValueError)."""
+    path = settings_paths(workdir)["local"]
+    data = {}
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not valid JSON ({error}); not changing it") from None
+    if not isinstance(data, dict) or not isinstance(data.setdefault("permissions", {}), dict):
+        raise ValueError(f"{path}: expected a JSON object with a `permissions` object; not changing it")
+    rules = data["permissions"].setdefault(behavior, [])
+    if not isinstance(rules, list):
+        raise ValueError(f"{path}: permissions.{behavior} is not a list; not changing it")
+    if rule not in rules:
+        rules.append(rule)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path

@@ -1,9 +1,170 @@
-"""STUB: replaced by the chapter's real module."""
+"""Chapter 8: hooks. The harness's extension points, opened to the user's own shell commands.
+
+Up to s07 only Python code plugged into the loop. `Hooks` is one extension that turns each point
+into a Claude Code hook event and runs the commands configured for it in `.claude/settings.json`:
+    pre_tool_use   -> PreToolUse     block the call, allow it (no ask), ask, or rewrite its input
+    post_tool_use  -> PostToolUse    feedback appended to the result the model reads
+    on_event       -> UserPromptSubmit, Stop, SubagentStop, SessionStart, PreCompact
+The wiring plugs it in ahead of s07's `Permissions`, so a hook sees a call before the gate does,
+and its "allow" is only a hint: deny rules and plan mode still refuse.
+"""
 
 from __future__ import annotations
 
-from s02_tool_use.harness import Extension
+import uuid
+from pathlib import Path
+
+from rich.text import Text
+
+from s02_tool_use.harness import Extension, Outcome
+from s02_tool_use.tools import ToolCall, ToolResult
+from s07_permission_system.permissions import Permissions
+
+from .config import HookConfig, load_hooks
+from .runner import HookRun, run_hook
+
+SESSION_EVENTS = ("SessionStart", "UserPromptSubmit", "Stop")
+"""Events of the main agent only: a subagent's start, prompt and stop are its parent's SubagentStop."""
+BLOCKING = ("PreToolUse", "UserPromptSubmit", "Stop")
+"""Events a hook can stop: the first block ends the event's run of hooks."""
+DETAIL_LINES = 6  # of a hook's reason or context, shown to the user
 
 
 class Hooks(Extension):
-    """STUB."""
+    def __init__(self, home: Path | None = None):
+        self.home = home  # user hooks are in <home>/.claude/settings.json; None: the user's home
+        self.session_id = str(uuid.uuid4())  # one per session, shared with subagents
+        self.config: HookConfig | None = None  # read at SessionStart (a snapshot) and by /hooks
+        self.main = None  # the agent whose session this is (the first to start one)
+
+    def for_subagent(self) -> Hooks:
+        """s04's protocol: the same hooks guard a subagent's tool calls."""
+        return self
+
+    def load(self, agent) -> HookConfig:
+        """Read the settings files now; warn about every entry skipped."""
+        self.config = load_hooks(agent.workdir, self.home)
+        for warning in self.config.warnings:
+            agent.view.show(Text(f"warning: hooks: {warning} (skipped)", style="yellow"))
+        return self.config
+
+    # ---------------------------------------------------------------------------------------
+    # The events, one extension point each.
+
+    def pre_tool_use(self, agent, call: ToolCall) -> str | None:
+        hint = None
+        for run in self.run(agent, "PreToolUse", call.name, tool_name=call.name, tool_input=call.input,
+                            tool_use_id=call.id):
+            answer = run.specific()
+            decision = answer.get("permissionDecision")
+            # 1. exit 2, "deny" (or the older `decision: "block"`): the call does not run; the
+            #    reason is its error result
+            if run.blocks:
+                return f"Blocked by the {run.hook.label()}: {run.reason}"
+            # 2. updatedInput replaces the input; the registry validates it like any other
+            if isinstance(answer.get("updatedInput"), dict):
+                call.input = answer["updatedInput"]
+            # 3. "allow" and "ask" go to the permission gate as hints; "ask" wins over "allow"
+            if decision in ("allow", "ask") and hint != "ask":
+                hint = decision
+        permissions = Permissions.of(agent)
+        if hint and permissions is not None:
+            permissions.hint(call.id, hint)
+        return None
+
+    def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
+        if result.is_error:
+            return None  # Claude Code runs PostToolUse after a tool succeeded
+        notes = []
+        for run in self.run(agent, "PostToolUse", call.name, tool_name=call.name, tool_input=call.input,
+                            tool_response=result.content, tool_use_id=call.id):
+            if run.blocks:
+                notes.append(f"[{run.hook.label()}] {run.reason}")
+            elif run.context():
+                notes.append(f"[{run.hook.label()}] {run.context()}")
+        if not notes:
+            return None
+        return ToolResult(result.content + "\n\n" + "\n".join(notes), result.is_error)
+
+    def on_event(self, agent, event: str, data: dict) -> Outcome | None:
+        if event == "SessionStart" and self.main is None:
+            self.main = agent
+            self.load(agent)  # subtle: a snapshot, as in Claude Code; edits show up at /hooks
+        if event in SESSION_EVENTS and agent is not self.main:
+            return None
+        if event == "PreCompact":
+            self.run(agent, event, data.get("trigger"), trigger=data.get("trigger"),
+                     custom_instructions=data.get("focus") or "")
+            return None
+        fields = {"UserPromptSubmit": {"prompt": data.get("prompt")},
+                  "Stop": {"stop_hook_active": bool(data.get("stop_hook_active"))},
+                  "SubagentStop": {"stop_hook_active": False, "agent_type": data.get("agent_type"),
+                                   "description": data.get("description")},
+                  "SessionStart": {"source": data.get("source")}}.get(event)
+        if fields is None:
+            return None
+        return self.outcome(agent, event, self.run(agent, event, data.get("source"), **fields))
+
+    def outcome(self, agent, event: str, runs: list[HookRun]) -> Outcome:
+        """What the harness does next: a block (a refused prompt, a stop refused), and context."""
+        outcome = Outcome()
+        for run in runs:
+            if run.blocks:
+                if event == "SubagentStop":  # subtle: the child has already ended
+                    self.notify(agent, f"{run.hook.label()} would keep the subagent going, "
+                                       f"but here it runs after the subagent ended: {run.reason}", "yellow")
+                elif event in ("UserPromptSubmit", "Stop"):
+                    outcome.block = outcome.block or run.reason
+                continue
+            if event in ("UserPromptSubmit", "SessionStart") and run.context():
+                outcome.context.append(run.context())
+        return outcome
+
+    # ---------------------------------------------------------------------------------------
+
+    def run(self, agent, event: str, match: str | None = None, **fields) -> list[HookRun]:
+        """Run the hooks of `event` whose matcher matches `match`, in order, until one blocks.
+        Each run is shown to the user on one line; errors never stop the agent."""
+        config = self.config or self.load(agent)
+        runs = []
+        for hook in config.matching(event, match):
+            run = run_hook(hook, self.payload(agent, event) | fields, agent.workdir)
+            runs.append(run)
+            self.show(agent, run)
+            if run.blocks and event in BLOCKING:
+                break
+        return runs
+
+    def payload(self, agent, event: str) -> dict:
+        """The fields every hook gets on stdin."""
+        permissions = Permissions.of(agent)
+        return {"session_id": self.session_id, "transcript_path": None, "cwd": str(agent.workdir),
+                "hook_event_name": event, "permission_mode": permissions.mode if permissions else "default"}
+
+    def show(self, agent, run: HookRun) -> None:
+        """One line per hook run, and what it said (a PreToolUse block's reason is in the result)."""
+        if run.error:
+            self.notify(agent, f"⚑ hook error: {run.error}", "yellow")
+            return
+        specific = run.specific()
+        if run.blocks:
+            verdict, detail = "blocked", None if run.hook.event == "PreToolUse" else run.reason
+        elif specific.get("permissionDecision"):
+            verdict, detail = specific["permissionDecision"], specific.get("permissionDecisionReason")
+        elif "updatedInput" in specific:
+            verdict, detail = "input rewritten", str(specific["updatedInput"])
+        else:
+            verdict, detail = ("context added", run.context()) if run.context() else ("ok", None)
+        lines = str(detail or "").splitlines()
+        detail = "".join(f"\n  {line}" for line in lines[:DETAIL_LINES]) + ("\n  …" if len(lines) > DETAIL_LINES else "")
+        self.notify(agent, f"⚑ {run.hook.label()}: {verdict}{detail}", "yellow" if run.blocks else "dim")
+        if isinstance((run.output or {}).get("systemMessage"), str):
+            self.notify(agent, run.output["systemMessage"], "yellow")
+
+    @staticmethod
+    def notify(agent, text: str, style: str) -> None:
+        view = agent.view
+        drew = getattr(view, "tool_drew", None)
+        view.show(Text(text, style=style))
+        if drew is not None:
+            view.tool_drew = drew  # subtle: a hook's line is not the tool's own output; keep its preview

@@ -1,4 +1,4 @@
-"""Chapter 10: system prompt. See README.md for the modules in reading order."""
+"""Chapter 10: the system prompt from ordered sections, built for the prompt cache. See README.md."""
 
 from .prompt import SystemPrompt
 

@@ -1,11 +1,17 @@
-"""Chapter 10's agent in one screen: chapter 9's agent plus `SystemPrompt`."""
+"""Chapter 10's agent in one screen: chapter 9's agent plus `SystemPrompt` (the sectioned prompt,
+the CLAUDE.md chain, the environment snapshot, the cache breakpoints) and `/prompt`. The demo lays
+a CLAUDE.md that imports docs/style.md (which imports docs/naming.md) and a CLAUDE.local.md over
+the sample project (`demo_overlay/`)."""
 
 from __future__ import annotations
 
-from s01_agent_loop.cli import Session
+from pathlib import Path
+
+from s01_agent_loop.cli import Session, SlashCommand
 from s09_memory_system.wiring import CHAPTER as PREVIOUS
 from s09_memory_system.wiring import build as build_previous
 
+from .commands import show_prompt
 from .prompt import SystemPrompt
 
 
@@ -15,4 +21,11 @@ def build(session: Session):
     return agent
 
 
-CHAPTER = PREVIOUS.extend(name="s10_system_prompt", title="system prompt", build=build, here=__file__)
+CHAPTER = PREVIOUS.extend(
+    name="s10_system_prompt",
+    title="system prompt",
+    build=build,
+    here=__file__,
+    commands={"prompt": SlashCommand("the system prompt's sections and sizes; /prompt NAME shows one", show_prompt)},
+    overlays=(Path(__file__).with_name("demo_overlay"),),
+)

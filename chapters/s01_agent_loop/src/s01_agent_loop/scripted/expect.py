@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict
 class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    model: str | None = None
+    """The request asks for this model (s11's fallback model)."""
     tools: list[str] | None = None
     """These tool names are offered (others may be offered too)."""
     tools_absent: list[str] | None = None
@@ -35,6 +37,8 @@ class Expect(BaseModel):
     def problems(self, body: dict) -> list[str]:
         """Every expectation the request `body` does not meet, as 'expected ..., saw ...'."""
         found = []
+        if self.model is not None and body.get("model") != self.model:
+            found.append(f"expected the model {self.model!r}, saw {body.get('model')!r}")
         offered = [tool.get("name") for tool in body.get("tools") or [] if isinstance(tool, dict)]
         if self.tools is not None and any(name not in offered for name in self.tools):
             found.append(f"expected the tools {self.tools} to be offered, saw {offered}")

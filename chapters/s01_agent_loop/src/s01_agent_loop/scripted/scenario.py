@@ -11,6 +11,7 @@ of three kinds:
           tool_use: [{name: bash, input: {command: "wc -l app.py"}}]
           expect: {tool_result_contains: "app.py"}   # checks on the request it answers
       - fault: {status: 529, retry_after: 0}     # this request fails like the real API can
+      - fault: {drop: true, delay: 0.5}          # no answer at all: a timeout, or a lost connection
       - model: {text: "app.py has 12 lines."}
 
 Tests can build the replies in code instead: `[call("bash", command="ls"), say("done")]`.
@@ -100,7 +101,9 @@ class ModelStep(_Strict):
 
 
 class Fault(_Strict):
-    """One request that fails: an HTTP error, a cut stream, or an `error` event mid-stream."""
+    """One request that fails: an HTTP error, a cut stream, an `error` event mid-stream, or a
+    connection closed with no answer at all (`drop`; after a `delay` longer than the client's
+    timeout, the client sees a timeout instead)."""
 
     kind: Literal["fault"] = "fault"
     status: int | None = None
@@ -112,14 +115,19 @@ class Fault(_Strict):
     cut_stream: bool = False
     error_event: str | None = None
     """An error type, e.g. `overloaded_error`, sent as an SSE `event: error`."""
+    drop: bool = False
+    """Close the connection without sending a response (the SDK raises `APIConnectionError`)."""
     expect: Expect | None = None
     delay: float = 0
+    """Seconds to wait before failing (with `drop`, a client timeout shorter than this fires first)."""
 
     @model_validator(mode="after")
     def _one_kind(self):
-        kinds = [self.status is not None, self.prompt_too_long, self.cut_stream, self.error_event is not None]
+        kinds = [self.status is not None, self.prompt_too_long, self.cut_stream, self.error_event is not None,
+                 self.drop]
         if sum(kinds) != 1:
-            raise ValueError("a fault is exactly one of `status`, `prompt_too_long`, `cut_stream`, `error_event`")
+            raise ValueError("a fault is exactly one of `status`, `prompt_too_long`, `cut_stream`, `error_event`, "
+                             "`drop`")
         if self.status is not None and self.status not in ERROR_TYPES:
             raise ValueError(f"status {self.status} is not one of {sorted(ERROR_TYPES)}")
         if self.error_event is not None and self.error_event not in ERROR_TYPES.values():
@@ -138,7 +146,7 @@ class Fault(_Strict):
         if self.status is not None:
             return f"fault {self.status}"
         return "fault " + ("prompt_too_long" if self.prompt_too_long else "cut_stream" if self.cut_stream
-                           else f"error_event {self.error_event}")
+                           else "drop" if self.drop else f"error_event {self.error_event}")
 
 
 Step = Annotated[UserStep | ModelStep | Fault, Field(discriminator="kind")]

@@ -187,7 +187,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_json(200, message, {"request-id": rid})
             return
         usage = {"input_tokens": estimate_request(body), "output_tokens": 0}
-        if reply.cut_stream:
+        if reply.drop:
+            self.cut()
+        elif reply.cut_stream:
             if stream:
                 self.send_events(cut_events(message_json(msg_id, model, PARTIAL_REPLY, None, usage)), rid,
                                  finish=False)

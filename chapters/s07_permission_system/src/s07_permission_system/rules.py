@@ -1,0 +1,160 @@
+"""Permission rules in Claude Code's form: `Tool` or `Tool(specifier)`, each allow, ask or deny.
+
+    "Bash"                    every shell command
+    "Bash(git status:*)"      prefix: `git status`, `git status -s` (not `git statusx`)
+    "Bash(npm run *)"         wildcard: `*` is any text; a trailing ` *` may also be nothing
+    "Bash(npm test)"          exactly this command
+    "Read(./secrets/**)"      paths, gitignore style: read_file, and glob/grep's `path`
+    "Edit(src/**)"            paths for every editing tool: write_file, edit_file
+    "TodoWrite", "mcp__git"   any tool by its name (an MCP server's tools by their prefix)
+
+Path specifiers are anchored like Claude Code's: `//abs/path` absolute, `~/path` in the home
+folder, `/path` and `./path` and `path` in the work dir; a pattern with no `/` (`*.env`) matches at
+any depth. Paths are compared after resolving them, so `./a/../secrets/x` is still a secret.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from s02_tool_use.paths import glob_to_regex
+
+from .settings import SettingsFile
+
+BEHAVIORS = ("deny", "ask", "allow")  # the order rules are checked in: deny beats ask beats allow
+RULE_TOOLS = {
+    "Bash": ("bash",),
+    "Read": ("read_file", "glob", "grep"),
+    "Edit": ("write_file", "edit_file"),
+    "Write": ("write_file",),
+    "Glob": ("glob",),
+    "Grep": ("grep",),
+}
+"""Claude Code's tool names in rules, and this course's tools each one covers."""
+PATH_RULES = frozenset({"Read", "Edit", "Write", "Glob", "Grep"})
+RULE = re.compile(r"^([A-Za-z0-9_*-]+)(?:\((.*)\))?$", re.DOTALL)
+SOURCES = {"user": "~/.claude/settings.json", "project": ".claude/settings.json", "local": ".claude/settings.local.json"}
+CASE_INSENSITIVE = sys.platform in ("darwin", "win32")
+"""subtle: there `SECRETS/key` opens `secrets/key`, so path patterns ignore case."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    behavior: str
+    """`allow`, `ask` or `deny`."""
+    tool: str
+    """`Bash`, `Read`, `Edit`... or any tool's own name."""
+    specifier: str | None = None
+    """What is inside the parentheses; None (or `*`) means every use of the tool."""
+    source: str = "session"
+    """Where the rule comes from: a settings file, or `session` (an "allow always" answer)."""
+
+    def __str__(self) -> str:
+        return self.tool if self.specifier is None else f"{self.tool}({self.specifier})"
+
+    @property
+    def exact(self) -> bool:
+        """A bare tool name or one exact command: the only rules that may vouch for a wrapper."""
+        return self.specifier is None or "*" not in self.specifier
+
+    def covers(self, tool_name: str) -> bool:
+        """Whether the rule is about this tool at all."""
+        if tool_name in RULE_TOOLS.get(self.tool, ()) or tool_name == self.tool:
+            return True
+        return self.tool.startswith("mcp__") and tool_name.startswith(self.tool + "__")
+
+    def matches_command(self, words: list[str]) -> bool:
+        """A `Bash(...)` rule against the words of one simple command."""
+        spec = self.specifier
+        if spec is None:
+            return True
+        if spec.endswith(":*"):  # a prefix, whole words only
+            prefix = split_words(spec[:-2])
+            return words[: len(prefix)] == prefix
+        if "*" in spec:
+            return bool(wildcard(spec).fullmatch(" ".join(words)))
+        return words == split_words(spec)
+
+    def matches_path(self, path: Path, workdir: Path, home: Path) -> bool:
+        """A path rule against a resolved path. subtle: `secrets/**` also covers the folder
+        `secrets` itself, so `grep path=secrets` is as denied as reading a file in it."""
+        if self.specifier is None:
+            return True
+        pattern = path_pattern(self.specifier, workdir, home)
+        text = path.as_posix()
+        return bool(pattern.fullmatch(text) or pattern.fullmatch(text.rstrip("/") + "/"))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_rule(text: str, behavior: str, source: str = "session") -> Rule:
+    """`"Bash(git status:*)"` -> Rule(behavior, "Bash", "git status:*", source); ValueError if malformed."""
+    found = RULE.match(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        raise ValueError(f"{text!r} is not a rule: write Tool or Tool(specifier), e.g. Bash(git status:*)")
+    tool, spec = found.groups()
+    if spec is not None and spec.strip() in ("", "*"):
+        spec = None  # `Bash(*)` and `Bash()` mean every use, like `Bash`
+    if spec is not None and tool in PATH_RULES:
+        spec = spec.strip()
+    return Rule(behavior, tool, spec, source)
+
+
+def rules_from_settings(files: list[SettingsFile]) -> tuple[list[Rule], list[str]]:
+    """Every rule in the settings files, and a line for each file or rule that was skipped."""
+    rules, problems = [], []
+    for file in files:
+        if file.error:
+            problems.append(file.error)
+        permissions = file.data.get("permissions")
+        if not isinstance(permissions, dict):
+            continue
+        for behavior in BEHAVIORS:
+            entries = permissions.get(behavior) or []
+            for text in entries if isinstance(entries, list) else []:
+                try:
+                    rules.append(parse_rule(text, behavior, SOURCES.get(file.scope, str(file.path))))
+                except ValueError as error:
+                    problems.append(f"{file.path}: permissions.{behavior}: {error}")
+    return rules, problems
+
+
+def split_words(spec: str) -> list[str]:
+    """A rule's command as words, with the shell's quoting: `git commit -m 'x y'` is four words."""
+    try:
+        return shlex.split(spec)
+    except ValueError:
+        return spec.split()
+
+
+def wildcard(spec: str) -> re.Pattern[str]:
+    """`npm run *` -> any text for `*`; a single trailing ` *` may also match nothing (`npm run`)."""
+    if spec.endswith(" *") and spec.count("*") == 1:
+        return re.compile(re.escape(" ".join(split_words(spec[:-2]))) + r"(?: .*)?", re.DOTALL)
+    return re.compile(".*".join(re.escape(piece) for piece in spec.split("*")), re.DOTALL)
+
+
+def path_pattern(spec: str, workdir: Path, home: Path) -> re.Pattern[str]:
+    """A path specifier as a regular expression over resolved absolute POSIX paths."""
+    # 1. the anchor: where the pattern starts
+    if spec.startswith("//"):
+        base, rest = Path("/"), spec[2:]
+    elif spec.startswith("~/"):
+        base, rest = home, spec[2:]
+    elif spec.startswith("/"):
+        base, rest = workdir, spec[1:]
+    else:
+        base, rest = workdir, spec.removeprefix("./")
+        if "/" not in rest.rstrip("/"):
+            rest = "**/" + rest  # gitignore: a bare name matches at any depth
+    # 2. a folder (`build/`) means everything in it
+    if rest.endswith("/"):
+        rest += "**"
+    # 3. the base is resolved like the paths it is compared with (symlinked temp dirs on macOS)
+    root = re.escape(base.resolve().as_posix().rstrip("/"))
+    return re.compile(root + "/" + glob_to_regex(rest).pattern, re.DOTALL | (re.I if CASE_INSENSITIVE else 0))
