@@ -25,7 +25,7 @@ from s02_tool_use.tools import ToolCall, ToolResult
 
 from .decision import Decision, call_path, rules_decision
 from .rules import Rule, rules_from_settings
-from .settings import read_settings, save_rule
+from .settings import read_settings, save_rule, value_at
 
 Mode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
 MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
@@ -193,8 +193,6 @@ def describe(call: ToolCall) -> str:
 def default_mode(workdir: Path, home: Path | None = None) -> str:
     """`permissions.defaultMode` from the most specific settings file that sets a valid one."""
     for file in reversed(read_settings(workdir, home)):
-        permissions = file.data.get("permissions")
-        mode = permissions.get("defaultMode") if isinstance(permissions, dict) else None
-        if mode in MODES:
+        if (mode := value_at(file.data, ("permissions", "defaultMode"))) in MODES:
             return mode
     return "default"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from s02_tool_use.paths import glob_to_regex
 
-from .settings import SettingsFile
+from .settings import SettingsFile, value_at
 
 BEHAVIORS = ("deny", "ask", "allow")  # the order rules are checked in: deny beats ask beats allow
 RULE_TOOLS = {
@@ -111,11 +111,8 @@ def rules_from_settings(files: list[SettingsFile]) -> tuple[list[Rule], list[str
     for file in files:
         if file.error:
             problems.append(file.error)
-        permissions = file.data.get("permissions")
-        if not isinstance(permissions, dict):
-            continue
         for behavior in BEHAVIORS:
-            entries = permissions.get(behavior) or []
+            entries = value_at(file.data, ("permissions", behavior))
             for text in entries if isinstance(entries, list) else []:
                 try:
                     rules.append(parse_rule(text, behavior, SOURCES.get(file.scope, str(file.path))))

@@ -60,27 +60,21 @@ def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]
     return files
 
 
+def value_at(data: dict, keys: tuple[str, ...]):
+    """`data[keys[0]][keys[1]]...`, or None where a level is missing or not an object."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def merged_list(files: list[SettingsFile], *keys: str) -> list:
     """The lists at `data[keys[0]][keys[1]]...` of every file, concatenated in file order."""
-    items = []
-    for file in files:
-        value = file.data
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, list):
-            items += value
-    return items
+    return [item for file in files if isinstance(value := value_at(file.data, keys), list) for item in value]
 
 
 def most_specific(files: list[SettingsFile], *keys: str):
     """The value at `keys` in the most specific file that sets it, or None."""
-    for file in reversed(files):
-        value = file.data
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if value is not None:
-            return value
-    return None
+    return next((value for file in reversed(files) if (value := value_at(file.data, keys)) is not None), None)
 
 
 def save_rule(workdir: Path, behavior: str, rule: str) -> Path:
