@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.settings import Settings
 from s01_agent_loop.model import AnthropicModel
 from s01_agent_loop.scripted import ScriptedServer, say, step
-from s01_agent_loop.settings import Settings
 from s02_tool_use import Extension, Harness
 from s02_tool_use.wiring import TOOLS
 from s06_context_compact import CompactionConfig, Compactor

@@ -33,10 +33,10 @@ from pathlib import Path
 
 from s01_agent_loop import AgentConfig, View
 from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.demo import scratch_project
+from s01_agent_loop.cli.demo import scratch_project
+from s01_agent_loop.cli.settings import Settings
 from s01_agent_loop.model import AnthropicModel
 from s01_agent_loop.scripted import ScriptedServer, say, step
-from s01_agent_loop.settings import Settings
 from s10_system_prompt import SystemPrompt
 from s10_system_prompt.wiring import CHAPTER, build
 

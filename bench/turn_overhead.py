@@ -59,8 +59,8 @@ def session(turns: int, use_sdk: bool, workdir: Path) -> list[float]:
     (workdir / "notes.txt").write_text("\n".join(f"line {i}" for i in range(40)))
     clock = {"tools": 0.0}
     if use_sdk:
+        from s01_agent_loop.cli.settings import Settings
         from s01_agent_loop.model import AnthropicModel
-        from s01_agent_loop.settings import Settings
 
         script = [call("read_file", path="notes.txt") for _ in range(turns - 1)] + [say("done")]
         server = ScriptedServer(script).start()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from s01_agent_loop.testing import run_chapter
+from s01_agent_loop.cli.testing import run_chapter
 
 pytestmark = pytest.mark.live
 

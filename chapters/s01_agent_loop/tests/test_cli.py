@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import Fault, ScriptedServer, say, step
-from s01_agent_loop.testing import run_chapter
 
 
 def endpoint(server) -> dict:

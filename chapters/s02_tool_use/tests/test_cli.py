@@ -1,8 +1,8 @@
 """s02 end to end: its command line, the real SDK, the scripted model standing in for any
 Messages-API server."""
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_fixes_the_sample_project():

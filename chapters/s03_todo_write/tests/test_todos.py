@@ -8,8 +8,8 @@ import pytest
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Harness, ToolContext, ToolRegistry
 from s03_todo_write import TodoItem, TodoPlanner
 from s03_todo_write.display import render_plan

@@ -1,7 +1,7 @@
 """s03 end to end: the command line, the real SDK, the scripted model on loopback."""
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_plans_is_reminded_is_refused_once_and_finishes_the_plan():

@@ -1,8 +1,8 @@
 """s04 end to end: its command line, the real SDK, one scripted server answering the parent and
 its children in turn."""
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_runs_two_nested_subagents_and_the_parent_sees_only_their_reports():

@@ -6,8 +6,8 @@ from collections import Counter
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig, View
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness, Tool
 from s02_tool_use.wiring import TOOLS
 from s04_subagent.subagents import Subagents, show_agents

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_loads_skills_on_demand_and_follows_them():

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from s01_agent_loop.cli import parse_args
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import Expect, ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 from s06_context_compact.wiring import CHAPTER, DEMO_BUDGET, context_budget
 
 

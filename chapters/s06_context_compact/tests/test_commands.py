@@ -7,8 +7,8 @@ import httpx2
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness
 from s02_tool_use.wiring import TOOLS
 from s06_context_compact import CompactionConfig, Compactor

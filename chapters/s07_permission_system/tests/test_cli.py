@@ -2,8 +2,8 @@
 
 import json
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_shows_an_approved_command_and_denied_ones():

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use.harness import Extension, Harness
 from s02_tool_use.tools import Tool
 from s02_tool_use.wiring import TOOLS

@@ -13,8 +13,8 @@ from dataclasses import replace
 import pytest
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use.harness import Harness
 from s02_tool_use.wiring import TOOLS
 from s07_permission_system import Permissions

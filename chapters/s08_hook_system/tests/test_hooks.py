@@ -8,8 +8,8 @@ import pytest
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness
 from s02_tool_use.harness import PromptBlocked
 from s02_tool_use.wiring import TOOLS

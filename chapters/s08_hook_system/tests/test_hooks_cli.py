@@ -1,8 +1,8 @@
 """s08 end to end: its command line, the real SDK, hooks from the settings files, the scripted model
 standing in for any Messages-API server."""
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_shows_hooks_blocking_with_their_reasons_reaching_the_model():

@@ -4,8 +4,8 @@ second's system prompt holds."""
 import re
 from pathlib import Path
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 LINE = "- [test-command](test-command.md) (feedback): Run the tests with python -m unittest -v"
 

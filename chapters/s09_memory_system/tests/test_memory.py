@@ -9,8 +9,8 @@ from rich.console import Console
 
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli import Session
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
 from s03_todo_write.planner import TodoPlanner

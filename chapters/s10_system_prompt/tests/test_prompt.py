@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import PromptCache, ScriptedModel, text, tool_use
 from s01_agent_loop.scripted.protocol import count_breakpoints
-from s01_agent_loop.testing import RecordingView
 from s02_tool_use import Extension, Harness
 from s02_tool_use.bash import BASH
 from s02_tool_use.wiring import TOOLS

@@ -5,8 +5,8 @@ import io
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli.testing import RecordingView, run_chapter
 from s01_agent_loop.scripted import PromptCache, ScriptedModel, ScriptedServer, step, text
-from s01_agent_loop.testing import RecordingView, run_chapter
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
 from s10_system_prompt import SystemPrompt

@@ -1,7 +1,7 @@
 """s11 end to end: its command line, the real SDK, the scripted model failing on purpose."""
 
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.scripted import Fault, ScriptedServer, step
-from s01_agent_loop.testing import run_chapter
 
 
 def test_demo_survives_a_529_storm_a_cut_stream_and_max_tokens():

@@ -9,8 +9,8 @@ import httpx2
 import pytest
 from rich.console import Console
 
-from s01_agent_loop.console import ConsoleView
-from s01_agent_loop.testing import RecordingView
+from s01_agent_loop.cli.console import ConsoleView
+from s01_agent_loop.cli.testing import RecordingView
 from s11_error_recovery.backoff import countdown, delay_before
 from s11_error_recovery.failures import Action, classify, retry_after
 

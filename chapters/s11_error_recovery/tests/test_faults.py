@@ -16,11 +16,11 @@ from rich.console import Console
 
 from s01_agent_loop.agent import AgentConfig
 from s01_agent_loop.cli import Session, parse_args
+from s01_agent_loop.cli.repl import submit
+from s01_agent_loop.cli.settings import Settings
+from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.model import AnthropicModel
-from s01_agent_loop.repl import submit
 from s01_agent_loop.scripted import Fault, ScriptedServer, check_request, step
-from s01_agent_loop.settings import Settings
-from s01_agent_loop.testing import RecordingView
 from s11_error_recovery import Recovery
 from s11_error_recovery.wiring import CHAPTER
 

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .cli import Chapter, Session
 from .cli import main as cli_main
 
 
-def build(session: Session):
-    from .agent import Agent
-
-    return Agent(session.model, session.config, session.workdir, session.view)
-
-
-CHAPTER = Chapter(
-    name="s01_agent_loop",
-    title="the agent loop",
-    build=build,
-    scenario=Path(__file__).with_name("demo.yaml"),
-)
-
-
 def main(argv: list[str] | None = None) -> int:
+    from .wiring import CHAPTER
+
     return cli_main(CHAPTER, argv)
 
 

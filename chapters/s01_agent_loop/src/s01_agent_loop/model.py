@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .settings import Settings
+from .cli.settings import Settings
 
 
 class AnthropicModel:

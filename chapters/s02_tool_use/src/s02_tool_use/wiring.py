@@ -6,8 +6,8 @@ Later chapters start from `build` and plug their capability in:
 
 from __future__ import annotations
 
-from s01_agent_loop.__main__ import CHAPTER as S01
 from s01_agent_loop.cli import Session
+from s01_agent_loop.wiring import CHAPTER as S01
 
 from .bash import BASH
 from .files import FILE_TOOLS

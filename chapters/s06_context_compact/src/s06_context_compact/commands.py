@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from s01_agent_loop.repl import describe_api_error, is_api_error
+from s01_agent_loop.cli.repl import describe_api_error, is_api_error
 
 from .compaction import Compactor
 from .tokens import CHARS_PER_TOKEN, parts_of

@@ -18,7 +18,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from s01_agent_loop.console import summarize
+from s01_agent_loop.cli.console import summarize
 from s02_tool_use.tools import ToolCall
 
 from .decision import Decision

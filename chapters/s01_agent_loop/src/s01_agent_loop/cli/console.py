@@ -15,7 +15,7 @@ from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.text import Text
 
-from .agent import View
+from ..agent import View
 
 PREVIEW_LINES = 6
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import AgentStop
+from ..errors import AgentStop
 
 HISTORY_FILE = Path("~/.learn-agent-harness/history")
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .agent import View
+from ..agent import View
 
 
 def run_chapter(

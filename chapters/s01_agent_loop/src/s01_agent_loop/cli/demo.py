@@ -12,13 +12,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-SAMPLE_PROJECT = Path(__file__).with_name("sample_project")
+SAMPLE_PROJECT = Path(__file__).parent.parent / "sample_project"
 
 
 def run_demo(chapter, args) -> int:
-    from .cli import run_agent
-    from .model import AnthropicModel
-    from .scripted import ScriptedServer, load_scenario
+    from ..model import AnthropicModel
+    from ..scripted import ScriptedServer, load_scenario
+    from .run import run_agent
     from .settings import Settings
 
     if chapter.scenario is None:

@@ -1,0 +1,81 @@
+"""`main`: the command line every chapter shares, `uv run sNN_name [-q PROMPT] [--demo] ...`.
+
+A chapter hands `main` a `Chapter` (chapter.py). Everything else (arguments, credentials, the REPL,
+the demo, errors as one line) lives in this package once.
+
+subtle: nothing heavy is imported at module level, so `--help` and `--version` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+from .chapter import Chapter
+
+
+def main(chapter: Chapter, argv: list[str] | None = None) -> int:
+    args = parse_args(chapter, argv)
+    if args.version:
+        from importlib.metadata import version
+
+        print(f"{chapter.name} {version(chapter.name)}")
+        return 0
+    if args.sample and args.workdir:
+        print(f"{chapter.name}: --sample and --workdir exclude each other", file=sys.stderr)
+        return 2
+    workdir = Path(args.workdir or ".").expanduser().resolve()
+    if not workdir.is_dir():
+        print(f"{chapter.name}: --workdir {args.workdir} is not a folder", file=sys.stderr)
+        return 2
+    if not args.query:
+        threading.Thread(target=warm_up_sdk, daemon=True).start()
+    if args.demo:
+        from .demo import run_demo
+
+        return run_demo(chapter, args)
+    from .settings import load_settings
+
+    settings = load_settings(args.model)
+    if not settings.has_credentials:
+        print(
+            f"{chapter.name}: no model credentials. Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) in .env "
+            "or the environment (see .env.example), or run with --demo to try it without a key.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.sample:
+        from .demo import scratch_project
+
+        workdir = scratch_project(chapter.overlays)
+        print(f"{chapter.name}: working on a fresh copy of the sample project: {workdir}", file=sys.stderr)
+    from ..model import AnthropicModel
+    from .run import run_agent
+
+    return run_agent(chapter, args, AnthropicModel(settings), workdir, settings.model, settings.describe())
+
+
+def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=chapter.name, description=f"{chapter.name}: {chapter.title}")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("-q", "--query", metavar="PROMPT", help="run one task non-interactively; the answer goes to stdout")
+    mode.add_argument("--demo", action="store_true", help="play this chapter's scripted scenario; no key needed")
+    parser.add_argument("--model", metavar="ID", help="model id (default: MODEL_ID from .env, else claude-sonnet-5-5)")
+    parser.add_argument("--workdir", metavar="DIR", help="the folder the agent works in (default: here)")
+    parser.add_argument("--sample", action="store_true",
+                        help="work on a fresh copy of the course's sample project (with this chapter's demo files)")
+    parser.add_argument("--max-turns", type=int, default=0, metavar="N", help="stop a task after N model calls (0: no limit)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    if chapter.add_arguments:
+        chapter.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def warm_up_sdk() -> None:
+    """Import the SDK in the background so the first request does not wait for it."""
+    try:
+        import anthropic  # noqa: F401
+    except Exception:  # noqa: BLE001 - the real import will report it
+        pass

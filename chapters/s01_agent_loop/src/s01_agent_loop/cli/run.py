@@ -1,0 +1,36 @@
+"""`run_agent`: build a chapter's agent and run it (one `-q` task, a demo's prompts, or the REPL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .chapter import Chapter, Session
+
+
+def run_agent(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str, prompts=None) -> int:
+    """Build the chapter's agent and run it: one `-q` task, scripted prompts, or the REPL."""
+    from rich.console import Console
+
+    from ..agent import AgentConfig
+    from .console import ConsoleView
+    from .repl import repl, submit
+
+    quiet = bool(args.query)
+    console = Console(stderr=quiet, highlight=False)
+    config = AgentConfig(model=model_id, max_turns=args.max_turns)
+    view = ConsoleView(console, quiet=quiet)
+    agent = chapter.build(Session(model, config, workdir, view, args, interactive=not quiet and prompts is None))
+    if quiet:
+        answer = submit(chapter, agent, args.query, console)
+        if answer is None:
+            return 1
+        print(answer)
+        return 0
+    console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {workdir}[/]")
+    if prompts is not None:
+        for prompt in prompts:
+            console.print(f"\n[bold green]›[/] {prompt}")
+            if submit(chapter, agent, prompt, console) is None:
+                return 1
+        return 0
+    return repl(chapter, agent, console)
