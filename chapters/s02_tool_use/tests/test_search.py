@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
-import shutil
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ from s02_tool_use import search
 from s02_tool_use.search import grep_python, grep_ripgrep
 from s02_tool_use.tools import ToolResult
 
-HAVE_RG = shutil.which("rg") is not None
+HAVE_RG = search.ripgrep_binary() is not None
+
+
+def wheel_installed(name: str) -> bool:
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+RG_WHEEL = wheel_installed("ripgrep")
+"""s02 depends on the `ripgrep` wheel where PyPI has one; elsewhere grep falls back to Python."""
 IGNORED = [".git/config", ".venv/lib/x.py", "node_modules/m/i.py", "src/__pycache__/a.py", ".harness/t.py"]
 
 
@@ -22,7 +35,7 @@ def backend(request, monkeypatch) -> str:
     if request.param == "ripgrep" and not HAVE_RG:
         pytest.skip("ripgrep (rg) is not installed")
     if request.param == "python":
-        monkeypatch.setattr(search.shutil, "which", lambda name: None)
+        monkeypatch.setattr(search, "ripgrep_binary", lambda: None)
     return request.param
 
 
@@ -130,6 +143,15 @@ def test_grep_does_not_follow_symlinks_out(call, tmp_path, backend):
 # --- ripgrep and the Python fallback agree -------------------------------------------------------
 
 
+@pytest.mark.skipif(not RG_WHEEL, reason="no ripgrep wheel for this platform")
+def test_the_ripgrep_wheel_is_found_without_path(monkeypatch):
+    """The wheel puts `rg` in this Python's scripts folder, which need not be on PATH."""
+    monkeypatch.setenv("PATH", "")
+    found = search.ripgrep_binary()
+    assert found is not None
+    assert Path(found).parent == Path(sysconfig.get_path("scripts"))
+
+
 TREE: dict[str, str | bytes] = {
     "B": "foo upper\n",
     "a.py": "foo = 1\nbar = foo\n",
@@ -148,7 +170,7 @@ TREE: dict[str, str | bytes] = {
 }
 
 
-@pytest.mark.skipif(not HAVE_RG, reason="ripgrep (rg) is not installed")
+@pytest.mark.skipif(not (HAVE_RG or RG_WHEEL), reason="ripgrep (rg) is not installed")
 @pytest.mark.parametrize(
     ("pattern", "path", "glob"),
     [

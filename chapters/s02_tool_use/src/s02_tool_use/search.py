@@ -8,9 +8,12 @@ a pure Python search that gives the same output: `grep_ripgrep` and `grep_python
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,10 +111,20 @@ def name_filter(glob: str | None):
     return lambda rel: bool(matcher.fullmatch(rel.rsplit("/", 1)[-1])) != negate
 
 
+def ripgrep_binary() -> str | None:
+    """The `rg` to run: the `ripgrep` wheel's, installed beside this Python (so found even when the
+    venv's bin folder is not on PATH), else one on PATH, else None (grep then searches in Python)."""
+    for folder in filter(None, [sysconfig.get_path("scripts"), os.path.dirname(sys.executable or "")]):
+        if found := shutil.which("rg", path=folder):
+            return found
+    return shutil.which("rg")
+
+
 def grep_ripgrep(workdir: Path, base: Path, pattern: str, glob: str | None = None) -> list[Match]:
     """Search with ripgrep, with the rules of `grep_python` (no .gitignore, hidden files included)."""
     root = workdir.resolve()
-    cmd = ["rg", "--no-config", "--no-messages", "--hidden", "--no-ignore", "--crlf", "--line-number"]
+    rg = ripgrep_binary() or "rg"
+    cmd = [rg, "--no-config", "--no-messages", "--hidden", "--no-ignore", "--crlf", "--line-number"]
     # --null prints `path\0line:text`, which no file name can make ambiguous
     cmd += ["--no-heading", "--color", "never", "--with-filename", "--null"]
     if glob:
@@ -156,7 +169,7 @@ def grep(args: GrepInput, ctx: ToolContext) -> str:
     base = resolve_in_workdir(ctx.workdir, args.path or ".")
     if not base.exists():
         raise ToolError(f"Path not found: {display_path(root, base)}")
-    search = grep_ripgrep if shutil.which("rg") else grep_python
+    search = grep_ripgrep if ripgrep_binary() else grep_python
     matches = search(root, base, args.pattern, args.glob)
     if not matches:
         where = f" in {display_path(root, base)}" if args.path else ""
