@@ -3,6 +3,11 @@
 While waiting for the model: a spinner. While it writes: its Markdown, re-rendered as it streams.
 Tool calls: one line each, then the first lines of the result. Under `-q` all of this goes to
 stderr, so stdout carries only the final answer.
+
+Off a terminal (`-q 2>log`, a pipe) nothing can be redrawn, so there is no spinner and no live
+display (a spinner is a `Live` with its own thread, started and stopped on every model call), and
+the tool lines and previews are written as plain text, indented as on a terminal, without rich's
+layout (about half a millisecond a preview): they are the log the user reads.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ class ConsoleView(View):
 
     def model_start(self) -> None:
         self.buffer = ""
-        self.status = self.console.status("[dim]thinking…[/]", spinner="dots")
-        self.status.start()
+        if self.console.is_terminal:
+            self.status = self.console.status("[dim]thinking…[/]", spinner="dots")
+            self.status.start()
 
     def model_text(self, delta: str) -> None:
         self.stop_spinner()
@@ -55,12 +61,11 @@ class ConsoleView(View):
         elif not self.quiet:
             self.console.print(self.pad(Markdown(self.buffer)))
         elif reply is not None and reply.stop_reason == "tool_use":
-            self.console.print(self.pad(Text(self.buffer.strip(), style="dim")))
+            self.log(self.buffer.strip(), style="dim")
 
     def tool_start(self, name: str, tool_input: dict) -> None:
         self.tool_drew = False
-        line = Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan"))
-        self.console.print(self.pad(line))
+        self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan")))
 
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
         if self.tool_drew and not is_error:
@@ -70,9 +75,7 @@ class ConsoleView(View):
         if len(lines) > PREVIEW_LINES:
             more = len(lines) - PREVIEW_LINES
             shown += f"\n… {more} more line{'s' if more > 1 else ''}"
-        text = Text(shown, style="red" if is_error else "dim")
-        text.expand_tabs()  # subtle: rich measures a tab as one cell, so padded lines would wrap early
-        self.console.print(self.pad(text, extra=2))
+        self.log(shown, style="red" if is_error else "dim", extra=2)
 
     def show(self, item) -> None:
         self.tool_drew = True
@@ -89,6 +92,27 @@ class ConsoleView(View):
         if self.status is not None:
             self.status.stop()
             self.status = None
+
+    def log(self, text: str | Text, style: str = "", extra: int = 0) -> None:
+        """Lines of the run's log (a tool call, a preview), indented: styled on a terminal, plain
+        text off one."""
+        console = self.console
+        if console.is_terminal:
+            if not isinstance(text, Text):
+                text = Text(text, style=style)
+                text.expand_tabs()  # subtle: rich measures a tab as one cell, so padded lines would wrap early
+            console.print(self.pad(text, extra=extra))
+            return
+        if console.quiet:
+            return
+        margin = " " * (4 * self.indent + extra)
+        plain = text.plain if isinstance(text, Text) else text.expandtabs()
+        plain = "\n".join(margin + line if line else "" for line in plain.split("\n"))
+        if console.record:  # the console keeps what it printed (export_text): let it see this too
+            console.out(plain, highlight=False)
+            return
+        console.file.write(plain + "\n")
+        console.file.flush()
 
     def pad(self, renderable, extra: int = 0):
         left = 4 * self.indent + extra
