@@ -31,7 +31,7 @@ from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli.settings import Settings
 from s01_agent_loop.model import AnthropicModel
 from s01_agent_loop.scripted import ScriptedServer, say, step
-from s02_tool_use import Extension, Harness
+from s02_tool_use import Extension, Harness, Section
 from s02_tool_use.wiring import TOOLS
 from s06_context_compact import CompactionConfig, Compactor
 from s06_context_compact.summary import SUMMARY_SYSTEM
@@ -53,14 +53,15 @@ class SummarisingServer(ScriptedServer):
 
 
 class CacheBreakpoints(Extension):
-    """Marks the system prompt and the last message of each request copy with `cache_control`."""
+    """Marks the end of the system prompt and the last message of each request (on a copy)."""
 
-    def wrap_model_call(self, agent, request, call_next):
-        *earlier, last = request["messages"]
+    def shape_request(self, agent, request):
+        *earlier, last = request.messages
         blocks = [{"type": "text", "text": last["content"]}] if isinstance(last["content"], str) else last["content"]
         marked = {**last, "content": [*blocks[:-1], {**blocks[-1], "cache_control": CACHE}]}
-        system = [{"type": "text", "text": request["system"], "cache_control": CACHE}]
-        return call_next(request | {"system": system, "messages": [*earlier, marked]})
+        end = request.sections[-1]
+        request.sections[-1] = Section(end.name, end.text, cache=True)
+        request.messages = [*earlier, marked]
 
 
 class Recorded:

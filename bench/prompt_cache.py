@@ -46,9 +46,9 @@ READ, WRITE = 0.1, 1.25  # cache read and cache write prices, as multiples of th
 class EveryRequest(SystemPrompt):
     """Chapter 10 without the snapshot: CLAUDE.md and the environment are read again every request."""
 
-    def sections(self, agent):
+    def shape_request(self, agent, request):
         self.snapshot = None
-        return super().sections(agent)
+        return super().shape_request(agent, request)
 
     def take_snapshot(self, agent):
         usage = self.usage  # subtle: the parent resets the session's totals on each new snapshot

@@ -7,7 +7,8 @@ from pydantic import BaseModel
 
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
-from s02_tool_use import Extension, Harness, Outcome, Tool, ToolResult
+from s02_tool_use import Extension, Harness, Outcome, Section, Tool, ToolResult, Verdict
+from s02_tool_use.extension import fold
 from s02_tool_use.harness import PromptBlocked
 from s02_tool_use.wiring import TOOLS
 
@@ -78,7 +79,10 @@ class Recorder(Extension):
 
     def system_prompt(self, agent):
         self.events["system_prompt"] += 1
-        return "RECORDER SECTION"
+        return Section("recorder", "RECORDER SECTION")
+
+    def shape_request(self, agent, request):
+        self.events["shape_request"] += 1
 
     def before_request(self, agent):
         self.events["before_request"] += 1
@@ -104,17 +108,18 @@ def test_extension_points_fire_in_a_run(tmp_path):
     agent.run("second")
     assert recorder.events == {
         "SessionStart": 1, "UserPromptSubmit": 2, "Stop": 2,
-        "system_prompt": 3, "before_request": 3, "wrap_model_call": 3,
+        "system_prompt": 3, "shape_request": 3, "before_request": 3, "wrap_model_call": 3,
         "pre_tool_use:echo": 1, "post_tool_use:echo": 1,
-    }
-    assert "RECORDER SECTION" in model.calls[0]["system"]
+    }  # subtle: one system_prompt per request: the request is assembled in one place, once
+    assert model.calls[0]["system"][1] == {"type": "text", "text": "RECORDER SECTION"}
+    assert model.calls[0]["system"][0]["text"].startswith("You are a coding agent")
 
 
 class Guard(Extension):
     def pre_tool_use(self, agent, call):
         if call.input.get("word") == "secret":
-            return "echo of 'secret' is not allowed"
-        call.input = {"word": call.input["word"].upper()}
+            return Verdict("deny", "a guard", message="echo of 'secret' is not allowed")
+        return Verdict(None, updated_input={"word": call.input["word"].upper()})
 
     def post_tool_use(self, agent, call, result):
         return ToolResult(result.content + " [checked]", result.is_error)
@@ -132,7 +137,7 @@ def test_pre_tool_use_denies_or_rewrites_and_post_tool_use_rewrites(tmp_path):
 def test_use_before_puts_an_extension_ahead_of_another(tmp_path):
     class Upper(Extension):
         def pre_tool_use(self, agent, call):
-            call.input = {"word": call.input["word"].upper()}
+            return Verdict(None, updated_input={"word": call.input["word"].upper()})
 
     agent, _ = harness(tmp_path, [tool_use("echo", word="secret"), text("ok")], Guard())
     agent.use(Recorder()).use(Upper(), before=Guard)
@@ -144,7 +149,7 @@ def test_use_before_puts_an_extension_ahead_of_another(tmp_path):
 def test_a_denied_tool_never_runs(tmp_path):
     class NoWrites(Extension):
         def pre_tool_use(self, agent, call):
-            return "writes are off" if call.name == "write_file" else None
+            return Verdict("deny", "writes are off", message="writes are off") if call.name == "write_file" else None
 
     agent, _ = harness(tmp_path, [tool_use("write_file", path="x.txt", content="x"), text("ok")], NoWrites(), tools=TOOLS)
     agent.run("write")
@@ -195,3 +200,98 @@ def test_stop_can_keep_the_model_going_once(tmp_path):
     assert agent.run("work") == "tests pass, done"
     assert model.calls[1]["messages"][-1]["content"][-1]["text"] == "Run the tests before you stop."
     model.assert_done()
+
+
+def test_the_fold_deny_beats_ask_beats_allow_and_a_default_ask_yields_to_an_allow():
+    allow, deny = Verdict("allow", "a hook"), Verdict("deny", "a rule")
+    firm_ask, default_ask = Verdict("ask", "an ask rule"), Verdict("ask", "default mode", by_default=True)
+    assert fold([allow, deny, firm_ask]) is deny
+    assert fold([allow, firm_ask]) is firm_ask
+    assert fold([default_ask, allow]) is allow  # a hook's allow skips the mode's default prompt
+    assert fold([default_ask]) is default_ask
+    assert fold([Verdict(None, updated_input={})]).behavior == "allow"  # nobody objected
+    assert fold([]).behavior == "allow"
+
+
+def test_an_ask_nobody_can_answer_is_a_denial_and_an_ask_point_settles_it(tmp_path):
+    class AskAll(Extension):
+        def pre_tool_use(self, agent, call):
+            return Verdict("ask", "ask everything")
+
+    class Approver(Extension):
+        def __init__(self, answer):
+            self.answer, self.asked = answer, []
+
+        def ask(self, agent, call, verdict):
+            self.asked.append((call.name, verdict.reason))
+            return Verdict(self.answer, "the approver said so", message="no, thanks")
+
+    agent, _ = harness(tmp_path, [tool_use("echo", word="a"), text("ok")], AskAll())
+    agent.run("go")
+    assert results(agent)[0]["is_error"] and "no way to ask the user" in results(agent)[0]["content"]
+    for answer, expected in (("allow", "echo: a"), ("deny", "no, thanks")):
+        approver = Approver(answer)
+        agent, _ = harness(tmp_path, [tool_use("echo", word="a"), text("ok")], AskAll(), approver)
+        agent.run("go")
+        assert results(agent)[0]["content"] == expected and approver.asked == [("echo", "ask everything")]
+
+
+def test_a_tool_declares_its_own_facts():
+    tool = Tool("lookup", "Look something up.", Echo, lambda args, ctx: "x", kind="read", read_only=True,
+                path_arg="word", tip="Use lookup first.")
+    assert (tool.kind, tool.read_only, tool.path_arg, tool.tip) == ("read", True, "word", "Use lookup first.")
+    assert tool.spec() == ECHO.spec() | {"name": "lookup", "description": "Look something up."}  # facts are not sent
+    assert {t.name: t.kind for t in TOOLS} == {"bash": "shell", "read_file": "read", "write_file": "edit",
+                                              "edit_file": "edit", "glob": "read", "grep": "read"}
+
+
+def test_shape_request_sees_and_shapes_the_one_request_that_is_sent(tmp_path):
+    class Cacher(Extension):
+        def system_prompt(self, agent):
+            return Section("notes", "NOTES")
+
+        def shape_request(self, agent, request):
+            request.sections = [*request.sections[1:], request.sections[0]]  # reorder
+            request.sections[-1] = Section(request.sections[-1].name, request.sections[-1].text, cache=True)
+
+    agent, model = harness(tmp_path, [text("ok")], Cacher())
+    shown = agent.request()
+    agent.run("go")
+    sent = model.calls[0]
+    assert shown["system"] == sent["system"]  # what a reader sees is what is sent
+    assert [b["text"][:5] for b in sent["system"]] == ["NOTES", "You a"]
+    assert sent["system"][1]["cache_control"] == {"type": "ephemeral"} and "cache_control" not in sent["system"][0]
+
+
+def test_extensions_order_is_explicit_and_listed(tmp_path):
+    from io import StringIO
+
+    from rich.console import Console
+
+    class Outer(Extension):
+        def wrap_model_call(self, agent, request, call_next):
+            return call_next(request)
+
+    agent, _ = harness(tmp_path, [text("ok")], Guard(), Recorder())
+    agent.use(Outer(), outermost=True)
+    assert [type(e).__name__ for e in agent.extensions] == ["Outer", "Guard", "Recorder"]
+    console = Console(file=StringIO(), width=120)
+    agent.commands()["extensions"].run(agent, "", console)
+    rows = {line.split()[0]: " ".join(line.split()[1:]) for line in console.file.getvalue().splitlines() if line.strip()}
+    assert rows["wrap_model_call"] == "Outer → Recorder" and rows["pre_tool_use"] == "Guard → Recorder"
+    assert rows["ask"] == "-" and rows["order"] == "plugged in: Outer, Guard, Recorder"
+
+
+def test_new_session_empties_the_history_and_starts_a_session_with_source_clear(tmp_path):
+    recorder = Recorder()
+    recorder.sources = []
+    agent, _ = harness(tmp_path, [text("one"), text("two")], recorder)
+    original = recorder.on_event
+    recorder.on_event = lambda a, e, d: (recorder.sources.append(d.get("source")) if e == "SessionStart" else None,
+                                         original(a, e, d))[1]
+    agent.run("first")
+    agent.pending_context.append("stale")
+    agent.new_session()
+    assert (agent.messages, agent.pending_context, recorder.sources) == ([], [], ["startup", "clear"])
+    agent.run("second")
+    assert recorder.sources == ["startup", "clear"] and len(agent.messages) == 2

@@ -56,6 +56,7 @@ def test_glob_newest_first_relative_to_workdir_without_ignored_dirs(call, tmp_pa
     make(tmp_path, dict.fromkeys(IGNORED, ""))
     assert call("glob", pattern="**/*.py") == ToolResult("src/b.py\na.py\nsrc/deep/c.py")
     assert call("glob", pattern="*.py") == ToolResult("a.py")
+    assert call("glob", pattern="**/*.py").files == ["src/b.py", "a.py", "src/deep/c.py"]
     assert call("glob", pattern="*.py", path="src") == ToolResult("src/b.py")
     assert call("glob", pattern="./src/*.{py,md}") == ToolResult("src/b.py")
     assert call("glob", pattern="*.rs") == ToolResult("No files match *.rs")
@@ -98,6 +99,7 @@ def test_grep_output_shape_filters_and_no_match(call, tmp_path, backend):
         "src/a.py:1:import os\nsrc/a.py:3:    os.exit()\nsrc/b.md:1:os here"
     )
     assert call("grep", pattern="os", glob="*.md") == ToolResult("src/b.md:1:os here")
+    assert call("grep", pattern=r"\bos\b").files == ["src/a.py", "src/a.py", "src/b.md"]  # each line's file
     assert call("grep", pattern="def", path="src/a.py") == ToolResult("src/a.py:2:def main():")
     assert call("grep", pattern="(?i)DEF", path="src") == ToolResult("src/a.py:2:def main():")
     assert call("grep", pattern="nothing") == ToolResult("No matches for nothing")

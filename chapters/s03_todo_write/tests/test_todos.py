@@ -8,12 +8,11 @@ import pytest
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash, system_text
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use import Harness, ToolContext, ToolRegistry
 from s03_todo_write import TodoItem, TodoPlanner
 from s03_todo_write.display import render_plan
-from s03_todo_write.planner import show_todos
 from s03_todo_write.todos import MAX_TODOS
 
 STEPS = ["Find the bug", "Fix the bug", "Add a test"]
@@ -135,7 +134,7 @@ def test_in_the_loop_the_refusal_says_the_plan_was_not_changed_and_the_plan_is_s
     assert refused["content"].endswith("The plan was not changed; send the whole corrected list again.")
     assert len(view.items) == 1  # only the accepted plan is drawn
     assert "▶ Fixing the bug" in as_text(view.items[0])
-    assert "# Planning with TodoWrite" in model.calls[0]["system"]
+    assert "# Planning with TodoWrite" in system_text(model.calls[0])
     model.assert_done()
 
 
@@ -163,14 +162,13 @@ def test_the_rendering_of_an_empty_plan():
 def test_slash_todos_shows_the_current_plan_or_says_there_is_none(write):
     agent = Harness(ScriptedModel([]), AgentConfig(model="m"), ".", extensions=[write.planner])
     console = recording_console()
-    show_todos(agent, "", console)
+    slash(agent, "/todos", console)
     write(plan("completed", "in_progress"))
-    show_todos(agent, "", console)
-    show_todos(Harness(ScriptedModel([]), AgentConfig(model="m"), "."), "", console)
+    slash(agent, "/todos", console)
+    assert "todos" not in Harness(ScriptedModel([]), AgentConfig(model="m"), ".").commands()  # no planner, no /todos
     assert console.export_text().splitlines() == [
         "no plan yet: the model writes one with TodoWrite when a task has several steps",
         "Plan · 1 of 2 done",
         "  ✔ Find the bug",
         "  ▶ Fixing the bug",
-        "this agent has no planner",
     ]

@@ -6,11 +6,11 @@ from collections import Counter
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig, View
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash, system_text
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
-from s02_tool_use import Extension, Harness, Tool
+from s02_tool_use import Extension, Harness, Section, Tool
 from s02_tool_use.wiring import TOOLS
-from s04_subagent.subagents import Subagents, show_agents
+from s04_subagent.subagents import Subagents
 
 CONFIG = AgentConfig(model="claude-test", max_turns=10)
 PROMPT = "Find median_word_length and report where it is."
@@ -51,7 +51,7 @@ def test_the_child_starts_fresh_and_only_its_final_text_reaches_the_parent(tmp_p
     child_first = model.calls[1]
     assert child_first["messages"] == [{"role": "user", "content": [{"type": "text", "text": PROMPT}]}]
     assert tool_names(child_first) == ["read_file", "glob", "grep"]
-    assert "read-only search specialist" in child_first["system"]
+    assert "read-only search specialist" in system_text(child_first)
     assert "stats.py:1:def median_word_length" in last_results(model.calls[2])[0]["content"]
     # the parent's context grew by the child's final text alone
     assert len(model.calls[3]["messages"]) == 3
@@ -113,7 +113,7 @@ def test_agent_files_set_tools_model_and_instructions_of_the_child(tmp_path):
     lister, fast = model.calls[1], model.calls[3]
     assert tool_names(lister) == ["bash", "glob"] and tool_names(fast) == ["read_file", "grep"]
     assert lister["model"] == "claude-test" and fast["model"] == "claude-fast-1"  # haiku means inherit
-    assert lister["system"].endswith("Only list.") and "subagent of type lister" in lister["system"]
+    assert system_text(lister).endswith("Only list.") and "subagent of type lister" in system_text(lister)
     # the parent's Task description lists every type, files included, from its first request on
     description = next(t["description"] for t in model.calls[0]["tools"] if t["name"] == "Task")
     assert "- lister: Lists files. (Tools: glob, bash)" in description
@@ -136,42 +136,42 @@ def test_a_malformed_agent_file_is_shown_at_startup_naming_the_file_and_others_s
 # --- the for_subagent protocol, events and the view -----------------------------------------
 
 
-class Section(Extension):
+class Named(Extension):
     """An extension that writes a named section into the system prompt."""
 
     def __init__(self, name):
         self.name = name
 
     def system_prompt(self, agent):
-        return f"SECTION {self.name}"
+        return Section(self.name, f"SECTION {self.name}")
 
 
-class Shared(Section):
+class Shared(Named):
     def for_subagent(self):
         return self
 
 
-class Fresh(Section):
+class Fresh(Named):
     def for_subagent(self):
         return Fresh(self.name + " (child)")
 
 
-class OptOut(Section):
+class OptOut(Named):
     def for_subagent(self):
         return None
 
 
-class WithTool(Section):
+class WithTool(Named):
     def tools(self):
         return [Tool("parent_only", "A tool of the parent.", TOOLS[0].input_model, TOOLS[0].run)]
 
 
 def test_only_extensions_with_for_subagent_are_in_the_child_and_left_out_ones_keep_their_tools(tmp_path):
     script = [task("general-purpose"), text("child done"), text("Done.")]
-    extensions = Shared("S"), Fresh("F"), OptOut("O"), WithTool("W"), Section("N")
+    extensions = Shared("S"), Fresh("F"), OptOut("O"), WithTool("W"), Named("N")
     agent, model = parent(tmp_path, script, *extensions)
     agent.run("go")
-    parent_system, child_system = model.calls[0]["system"], model.calls[1]["system"]
+    parent_system, child_system = system_text(model.calls[0]), system_text(model.calls[1])
     assert all(f"SECTION {n}" in parent_system for n in "SFOWN")
     assert "SECTION S" in child_system and "SECTION F (child)" in child_system
     assert not any(f"SECTION {n}" in child_system for n in "OWN")
@@ -230,7 +230,7 @@ def test_the_agents_command_lists_types_and_where_they_come_from(tmp_path):
     agent_file(project / ".claude" / "agents", "broken", "no frontmatter here")
     agent, _ = parent(project, [], subagents=Subagents(home=home))
     console = Console(record=True, width=300)
-    show_agents(agent, "", console)
+    slash(agent, "/agents", console)
     out = console.export_text()
     assert "general-purpose  built-in" in out and "tools: bash, read_file, write_file, edit_file, glob, grep" in out
     assert "Explore  built-in · model: inherit · tools: read_file, glob, grep" in out

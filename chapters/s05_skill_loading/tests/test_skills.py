@@ -10,13 +10,12 @@ from rich.console import Console
 
 from s01_agent_loop import AgentConfig, View
 from s01_agent_loop.cli import Session
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash, system_text
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
 from s05_skill_loading import Skills, discover, parse_skill
 from s05_skill_loading.catalog import MAX_BUNDLED_FILES
-from s05_skill_loading.skills import list_skills
 from s05_skill_loading.wiring import build
 
 CONFIG = AgentConfig(model="claude-test")
@@ -54,7 +53,7 @@ def test_the_system_prompt_lists_names_and_descriptions_but_not_bodies(tmp_path)
     write_skill(tmp_path, "pdf-tools", good("pdf-tools", "Split and merge PDFs. Use for PDF work."), "SECRET BODY A")
     write_skill(tmp_path, "changelog", "name: changelog\ndescription: >\n  Write a CHANGELOG\n  entry.", "SECRET BODY B")
     _, model, _ = run(tmp_path, [text("ok")])
-    system = model.calls[0]["system"]
+    system = system_text(model.calls[0])
     assert "- changelog: Write a CHANGELOG entry." in system  # folded YAML, one line, sorted by name
     assert "- pdf-tools: Split and merge PDFs. Use for PDF work." in system
     assert system.index("- changelog") < system.index("- pdf-tools")
@@ -65,7 +64,7 @@ def test_the_system_prompt_lists_names_and_descriptions_but_not_bodies(tmp_path)
 
 def test_no_skills_no_section(tmp_path):
     _, model, _ = run(tmp_path, [text("ok")])
-    assert "# Skills" not in model.calls[0]["system"]
+    assert "# Skills" not in system_text(model.calls[0])
 
 
 # --- the Skill tool --------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def test_warnings_are_shown_to_the_user_once_and_the_rest_still_works(tmp_path):
     write_skill(tmp_path, "fine", good("fine"))
     agent, model, view = run(tmp_path, [tool_use("Skill", name="fine"), text("done")])
     assert view.texts == ["skills: skipped .claude/skills/broken/SKILL.md: description: Field required"]
-    assert "- fine:" in model.calls[1]["system"] and "broken" not in model.calls[1]["system"]
+    assert "- fine:" in system_text(model.calls[1]) and "broken" not in system_text(model.calls[1])
     assert last_result(agent)["content"].endswith("Do the thing.")
 
 
@@ -203,15 +202,15 @@ def test_discovery_is_cached_and_slash_skills_rescans(tmp_path):
     write_skill(tmp_path, "second", good("second", "Added later."))
     write_skill(tmp_path, "broken", None)
     agent.run("b")
-    assert "- second:" not in model.calls[1]["system"]  # cached: no rescan per request
+    assert "- second:" not in system_text(model.calls[1])  # cached: no rescan per request
     out = io.StringIO()
-    list_skills(agent, "", Console(file=out, width=200))
+    slash(agent, "/skills", Console(file=out, width=200))
     listing = out.getvalue()
     assert "2 skills" in listing and "first  project: .claude/skills/first" in listing
     assert "Added later." in listing
     assert "skipped .claude/skills/broken/SKILL.md: no YAML frontmatter" in listing
     agent.run("c")
-    assert "- second: Added later." in model.calls[2]["system"]
+    assert "- second: Added later." in system_text(model.calls[2])
     model.assert_done()
 
 
@@ -227,7 +226,7 @@ def test_no_skill_tool_no_catalog(tmp_path):
     agent = Harness(model, CONFIG, tmp_path, tools=TOOLS, extensions=[Skills()])
     agent.tools.remove("Skill")
     agent.run("go")
-    assert "# Skills" not in model.calls[0]["system"]
+    assert "# Skills" not in system_text(model.calls[0])
 
 
 def test_a_subagent_sees_the_catalog_and_loads_a_skill(tmp_path):
@@ -243,7 +242,7 @@ def test_a_subagent_sees_the_catalog_and_loads_a_skill(tmp_path):
     agent.run("go")
     model.assert_done()
     child_request = model.calls[1]
-    assert "- alpha: Helps with things." in child_request["system"]
+    assert "- alpha: Helps with things." in system_text(child_request)
     child_result = model.calls[2]["messages"][-1]["content"][0]
     assert child_result["type"] == "tool_result" and child_result["content"].endswith("ALPHA BODY")
     assert "ALPHA BODY" in last_result(agent)["content"]  # the child's report reached the parent

@@ -7,12 +7,11 @@ import httpx2
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use import Extension, Harness
 from s02_tool_use.wiring import TOOLS
 from s06_context_compact import CompactionConfig, Compactor
-from s06_context_compact.commands import compact_now, show_context
 
 
 class PreCompactCounter(Extension):
@@ -43,7 +42,7 @@ def agent_after_two_turns(tmp_path, script, budget=20_000):
 def test_context_shows_each_part_and_the_budget(tmp_path):
     agent, _, _ = agent_after_two_turns(tmp_path, [])
     out = console()
-    show_context(agent, "", out)
+    slash(agent, "/context", out)
     screen = out.file.getvalue()
     assert "context: " in screen and "the API's count of the last request" in screen
     for part in ("system prompt", "tools", "messages", "tool results", "free", "budget"):
@@ -58,14 +57,14 @@ def test_context_shows_each_part_and_the_budget(tmp_path):
 def test_context_without_a_budget_shows_shares_of_what_is_used(tmp_path):
     agent, _, _ = agent_after_two_turns(tmp_path, [], budget=0)
     out = console()
-    show_context(agent, "", out)
+    slash(agent, "/context", out)
     screen = out.file.getvalue()
     assert "of used" in screen and "free" not in screen and "automatic clearing and compaction are off" in screen
 
 
 def test_compact_command_summarises_with_the_focus_and_says_how_much_it_saved(tmp_path):
     agent, model, counter = agent_after_two_turns(tmp_path, [text("SUMMARY: read notes.txt, 300 lines.")])
-    compact_now(agent, "keep the line count", console())
+    slash(agent, "/compact keep the line count", console())
     model.assert_done()
     assert "Instructions for this summary: keep the line count" in model.calls[-1]["messages"][0]["content"][0]["text"]
     assert counter.seen == [{"trigger": "manual", "focus": "keep the line count"}]
@@ -80,7 +79,7 @@ def test_compact_command_reports_an_api_error_and_keeps_the_history(tmp_path):
     agent, _, _ = agent_after_two_turns(tmp_path, [down])
     history = [dict(m) for m in agent.messages]
     out = console()
-    compact_now(agent, "", out)
+    slash(agent, "/compact", out)
     assert "compaction failed, the history is unchanged" in out.file.getvalue()
     assert agent.messages == history
 
@@ -89,6 +88,6 @@ def test_compact_command_keeps_the_history_when_the_summary_would_not_be_shorter
     agent, _, counter = agent_after_two_turns(tmp_path, [text("A summary far longer than the message it replaces. " * 20)])
     history = [dict(m) for m in agent.messages]
     agent.extensions[1].config.keep_messages = 6  # only the first prompt would go
-    compact_now(agent, "", console())
+    slash(agent, "/compact", console())
     assert agent.messages == history
     assert any("compaction skipped" in item for item in agent.view.texts)

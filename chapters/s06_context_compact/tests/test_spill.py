@@ -8,8 +8,9 @@ import pytest
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use import Harness
+from s02_tool_use.state import state_dir
 from s02_tool_use.wiring import TOOLS
-from s06_context_compact import CompactionConfig, Compactor, ContextMeter, estimate_tokens, state_dir
+from s06_context_compact import CompactionConfig, Compactor, ContextMeter, estimate_tokens
 from s06_context_compact.spill import preview
 from s06_context_compact.tokens import counted_tokens, parts_of
 

@@ -8,14 +8,13 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s02_tool_use.harness import Extension, Harness
+from s02_tool_use import Extension, Harness, HarnessConfig, Verdict
 from s02_tool_use.tools import Tool
 from s02_tool_use.wiring import TOOLS
 from s07_permission_system import Permissions
 from s07_permission_system.ask import ConsoleAsk
-from s07_permission_system.commands import set_mode, show_permissions
 from s07_permission_system.permissions import default_mode
 
 
@@ -23,7 +22,8 @@ class Nothing(BaseModel):
     pass
 
 
-EXTRA = [Tool(name, "test tool", Nothing, lambda args, ctx: "ran") for name in ("TodoWrite", "deploy")]
+EXTRA = [Tool("TodoWrite", "test tool", Nothing, lambda args, ctx: "ran", kind="internal"),
+         Tool("deploy", "test tool", Nothing, lambda args, ctx: "ran")]  # no kind declared: asked
 CALLS = {
     "read": ("read_file", {"path": "a.txt"}),
     "edit": ("write_file", {"path": "b.txt", "content": "x"}),
@@ -40,12 +40,12 @@ def settle(tmp_path, rules=None):
         (tmp_path / ".claude" / "settings.json").write_text(json.dumps({"permissions": rules}), encoding="utf-8")
 
 
-def run_calls(tmp_path, calls, permissions, view=None):
+def run_calls(tmp_path, calls, permissions, view=None, mode="default", tools=()):
     """Each call in its own turn; returns the tool_result blocks in order."""
     script = [reply for name, tool_input in calls for reply in (tool_use(name, **tool_input), text("ok"))]
     model = ScriptedModel(script)
-    agent = Harness(model, AgentConfig(model="claude-test"), tmp_path, view or RecordingView(),
-                    tools=[*TOOLS, *EXTRA], extensions=[permissions])
+    agent = Harness(model, HarnessConfig(model="claude-test", permission_mode=mode), tmp_path,
+                    view or RecordingView(), tools=[*TOOLS, *EXTRA, *tools], extensions=[permissions])
     for _ in calls:
         agent.run("go")
     model.assert_done()
@@ -60,7 +60,7 @@ def run_calls(tmp_path, calls, permissions, view=None):
 ])
 def test_each_mode_without_rules_and_without_a_terminal(tmp_path, mode, allowed):
     settle(tmp_path)
-    results = run_calls(tmp_path, list(CALLS.values()), Permissions(mode, home=tmp_path / "home"))
+    results = run_calls(tmp_path, list(CALLS.values()), Permissions(home=tmp_path / "home"), mode=mode)
     got = {kind for kind, result in zip(CALLS, results, strict=True) if not result.get("is_error")}
     assert got == allowed
     refusal = results[list(CALLS).index("shell")]["content"]
@@ -83,28 +83,47 @@ def test_a_denial_names_the_rule_and_the_file_and_the_user_sees_it(tmp_path):
     assert any("permission denied" in t and "Bash(rm:*)" in t for t in view.texts)
 
 
-def test_hints_from_a_hook_allow_or_ask_but_never_beat_deny_or_plan(tmp_path):
-    settle(tmp_path, {"allow": ["Bash(echo:*)"], "deny": ["Bash(rm:*)"]})
+def test_a_hooks_allow_settles_only_the_default_ask_and_its_ask_always_asks(tmp_path):
+    settle(tmp_path, {"allow": ["Bash(echo:*)"], "ask": ["Bash(git push:*)"], "deny": ["Bash(rm:*)"]})
     gate = Permissions(home=tmp_path / "home")
 
-    class Hook(Extension):  # stands in for s08: it runs first and leaves a hint
+    class Hook(Extension):  # stands in for s08: it knows nothing of the gate, it only gives a verdict
         def __init__(self, verdicts):
             self.verdicts = verdicts
 
         def pre_tool_use(self, agent, call):
-            gate.hint(call.id, self.verdicts.pop(0))
+            return Verdict(self.verdicts.pop(0), "a PreToolUse hook says so")
 
-    calls = [("bash", {"command": "touch x"}), ("bash", {"command": "echo hi"}), ("bash", {"command": "rm x"})]
+    calls = [("bash", {"command": "touch x"}), ("bash", {"command": "echo hi"}), ("bash", {"command": "rm x"}),
+             ("bash", {"command": "git push"})]
     model = ScriptedModel([r for c in calls for r in (tool_use(c[0], **c[1]), text("ok"))])
     agent = Harness(model, AgentConfig(model="m"), tmp_path, RecordingView(), tools=TOOLS,
-                    extensions=[Hook(["allow", "ask", "allow"]), gate])
+                    extensions=[Hook(["allow", "ask", "allow", "allow"]), gate])
     for _ in calls:
         agent.run("go")
     results = [b for m in agent.messages if m["role"] == "user" for b in m["content"] if b["type"] == "tool_result"]
-    assert [bool(r.get("is_error")) for r in results] == [False, True, True]
+    # allowed past the default ask; asked although a rule allows; a deny rule; an ask rule
+    assert [bool(r.get("is_error")) for r in results] == [False, True, True, True]
     assert (tmp_path / "x").exists()
-    assert "a PreToolUse hook asks" in results[1]["content"] and "Bash(rm:*)" in results[2]["content"]
-    assert gate.hints == {}
+    assert "a PreToolUse hook says so" in results[1]["content"] and "Bash(rm:*)" in results[2]["content"]
+    assert "Bash(git push:*)" in results[3]["content"] and "no terminal to ask in" in results[3]["content"]
+
+
+def test_plan_mode_refuses_even_what_a_hook_allows(tmp_path):
+    settle(tmp_path)
+
+    class AllowAll(Extension):
+        def pre_tool_use(self, agent, call):
+            return Verdict("allow", "a hook allows everything")
+
+    [result] = run_calls(tmp_path, [("bash", {"command": "touch y"})], Permissions(home=tmp_path / "home"),
+                         mode="plan", tools=[])
+    assert result["is_error"] and "plan mode" in result["content"]
+    model = ScriptedModel([tool_use("bash", command="touch y"), text("ok")])
+    agent = Harness(model, HarnessConfig(model="m", permission_mode="plan"), tmp_path, tools=TOOLS,
+                    extensions=[AllowAll(), Permissions(home=tmp_path / "home")])
+    agent.run("go")
+    assert not (tmp_path / "y").exists()
 
 
 def asking(tmp_path, answers: str):
@@ -160,11 +179,25 @@ def test_end_of_input_at_the_ask_denies(tmp_path):
     assert result["is_error"] is True and "The user denied" in result["content"]
 
 
-def test_later_chapters_register_their_tools_kind(tmp_path):
-    settle(tmp_path)
-    gate = Permissions("plan", home=tmp_path / "home")
-    gate.kinds["deploy"] = "internal"
-    assert not run_calls(tmp_path, [("deploy", {})], gate)[0].get("is_error")
+def test_a_tool_declared_in_a_test_is_checked_by_its_own_kind_and_path(tmp_path):
+    """No edit of s07: a later chapter's tool says what it is, where it is defined."""
+
+    class Where(BaseModel):
+        where: str = "."
+
+    settle(tmp_path, {"deny": ["Read(./secrets/**)"]})
+    (tmp_path / "secrets").mkdir()
+    tools = [Tool("deploy_state", "internal", Nothing, lambda a, c: "ran", kind="internal"),
+             Tool("peek", "reads", Where, lambda a, c: f"peeked {a.where}", kind="read", path_arg="where"),
+             Tool("mutate", "edits", Where, lambda a, c: "changed", kind="edit", path_arg="where")]
+    gate = Permissions(home=tmp_path / "home")
+    calls = [("deploy_state", {}), ("peek", {"where": "src"}), ("peek", {"where": "secrets/k"}),
+             ("mutate", {"where": "a.txt"})]
+    plan = run_calls(tmp_path, calls, gate, mode="plan", tools=tools)
+    assert [bool(r.get("is_error")) for r in plan] == [False, False, True, True]
+    assert "Read(./secrets/**)" in plan[2]["content"] and "plan mode" in plan[3]["content"]
+    edits = run_calls(tmp_path, [("mutate", {"where": "a.txt"})], gate, mode="acceptEdits", tools=tools)
+    assert edits[0]["content"] == "changed"
     assert gate.for_subagent() is gate
 
 
@@ -184,12 +217,12 @@ def test_mode_and_permissions_commands(tmp_path):
     gate = Permissions(home=tmp_path / "home")
     agent = Harness(ScriptedModel([]), AgentConfig(model="m"), tmp_path, tools=TOOLS, extensions=[gate])
     console = Console(file=io.StringIO(), width=120)
-    set_mode(agent, "", console)
-    set_mode(agent, "plan", console)
-    set_mode(agent, "sideways", console)
-    show_permissions(agent, "", console)
+    slash(agent, "/mode", console)
+    slash(agent, "/mode plan", console)
+    slash(agent, "/mode sideways", console)
+    slash(agent, "/permissions", console)
     out = console.file.getvalue()
-    assert gate.mode == "plan"
+    assert agent.config.permission_mode == "plan"
     assert "● default" in out and "mode: plan (read-only" in out and "unknown mode 'sideways'" in out
     assert out.index("Read(./secrets/**)") < out.index("Bash(ls:*)") and ".claude/settings.json" in out
 
@@ -199,5 +232,5 @@ def test_default_mode_comes_from_the_most_specific_settings_file(tmp_path):
     assert default_mode(tmp_path, home=tmp_path / "nohome") == "acceptEdits"
     (tmp_path / ".claude" / "settings.local.json").write_text('{"permissions": {"defaultMode": "nope"}}')
     assert default_mode(tmp_path, home=tmp_path / "nohome") == "acceptEdits"
-    with pytest.raises(ValueError, match="choose one of default, acceptEdits, plan, bypassPermissions"):
-        Permissions("sideways")
+    with pytest.raises(ValueError, match="'default', 'acceptEdits', 'plan' or 'bypassPermissions'"):
+        HarnessConfig(model="m", permission_mode="sideways")

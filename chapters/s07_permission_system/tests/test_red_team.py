@@ -12,10 +12,9 @@ from dataclasses import replace
 
 import pytest
 
-from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s02_tool_use.harness import Harness
+from s02_tool_use.harness import Harness, HarnessConfig
 from s02_tool_use.wiring import TOOLS
 from s07_permission_system import Permissions
 
@@ -119,8 +118,8 @@ def attempt(workdir, home, mode, name, tool_input):
         return replace(tool, run=run)
 
     model = ScriptedModel([tool_use(name, **tool_input), text("done")])
-    agent = Harness(model, AgentConfig(model="claude-test"), workdir, RecordingView(),
-                    tools=[spied(tool) for tool in TOOLS], extensions=[Permissions(mode, home=home)])
+    agent = Harness(model, HarnessConfig(model="claude-test", permission_mode=mode), workdir, RecordingView(),
+                    tools=[spied(tool) for tool in TOOLS], extensions=[Permissions(home=home)])
     agent.run("try it")
     model.assert_done()
     result = next(b for b in agent.messages[2]["content"] if b["type"] == "tool_result")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from s02_tool_use.settings import read_settings
 from s07_permission_system.decision import command_decision
-from s07_permission_system.rules import Rule, parse_rule, rules_from_settings
-from s07_permission_system.settings import read_settings, save_rule
+from s07_permission_system.rules import Rule, parse_rule, rules_from_settings, save_rule
 
 
 def test_parse_rule_reads_bare_names_and_specifiers():

@@ -3,40 +3,42 @@ the in-process scripted model."""
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
-from s02_tool_use import Extension, Harness
+from s02_tool_use import Extension, Harness, HarnessConfig
 from s02_tool_use.harness import PromptBlocked
 from s02_tool_use.wiring import TOOLS
 from s04_subagent.subagents import Subagents
 from s07_permission_system.permissions import Permissions
 from s08_hook_system import Hooks
-from s08_hook_system.commands import show_hooks
 
 CONFIG = AgentConfig(model="claude-test")
 
 
-class RecordingPermissions(Permissions):
-    """s07's gate, in bypass mode, keeping the hints the hooks gave it."""
+class RecordingHooks(Hooks):
+    """s08's hooks, keeping the verdict they gave each call."""
 
-    def __init__(self):
-        super().__init__(mode="bypassPermissions")
-        self.seen: list[tuple[str, str]] = []
+    def __init__(self, home):
+        super().__init__(home=home)
+        self.seen: list[tuple[str, str | None]] = []
 
-    def hint(self, call_id, behavior):
-        self.seen.append((call_id, behavior))
-        super().hint(call_id, behavior)
+    def pre_tool_use(self, agent, call):
+        verdict = super().pre_tool_use(agent, call)
+        self.seen.append((call.id, verdict.behavior if verdict else None))
+        return verdict
 
 
-def agent_with(tmp_path, script, *extensions):
+def agent_with(tmp_path, script, *extensions, mode="default"):
     model = ScriptedModel(script)
-    agent = Harness(model, CONFIG, tmp_path, RecordingView(), tools=TOOLS, extensions=extensions)
-    agent.use(Hooks(home=tmp_path / "home"), before=Permissions)
+    agent = Harness(model, HarnessConfig(model="claude-test", permission_mode=mode), tmp_path, RecordingView(),
+                    tools=TOOLS, extensions=extensions)
+    agent.use(RecordingHooks(home=tmp_path / "home"), before=Permissions)
     return agent, model
 
 
@@ -90,18 +92,29 @@ def test_updated_input_replaces_the_input_and_is_still_validated(tmp_path, hook,
     assert invalid["is_error"] is True and invalid["content"].startswith("Invalid input for bash")
 
 
-def test_allow_and_ask_are_hints_to_the_permission_gate_and_ask_wins(tmp_path, hook, settings, on):
+def test_allow_and_ask_are_the_hooks_verdict_and_ask_wins(tmp_path, hook, settings, on):
     def decide(decision):
         return hook(f"print(json.dumps({{'hookSpecificOutput': {{'permissionDecision': {decision!r}}}}}))")
 
     settings({"PreToolUse": on(decide("allow"), "bash") + on([decide("allow"), decide("ask")], "read_file")})
-    permissions = RecordingPermissions()
     (tmp_path / "f.txt").write_text("hi\n")
     batch = message(tool_use("bash", command="echo a"), tool_use("read_file", path="f.txt"))
-    agent, _ = agent_with(tmp_path, [batch, text("ok")], permissions)
+    agent, _ = agent_with(tmp_path, [batch, text("ok")], Permissions(), mode="bypassPermissions")
     agent.run("go")
     ids = [block["id"] for block in agent.messages[1]["content"]]
-    assert permissions.seen == [(ids[0], "allow"), (ids[1], "ask")]
+    assert Hooks.of(agent).seen == [(ids[0], "allow"), (ids[1], "ask")]
+    # the folded ask has no terminal to ask in: denied, although bypass mode would have allowed it
+    assert [bool(r.get("is_error")) for r in results(agent)] == [False, True]
+
+
+def test_hooks_import_nothing_of_the_permission_gate():
+    """A hook's allow and a permission deny meet only in the harness's fold (s02)."""
+    import s08_hook_system
+
+    package = Path(s08_hook_system.__file__).parent
+    for module in package.glob("*.py"):
+        if module.name != "wiring.py":  # the wiring names the gate to plug hooks in ahead of it
+            assert "s07_permission_system" not in module.read_text(encoding="utf-8"), module.name
 
 
 @pytest.mark.skipif(Permissions.pre_tool_use is Extension.pre_tool_use, reason="s07's permission gate is still a stub")
@@ -174,7 +187,8 @@ def test_every_hook_gets_the_common_fields_and_one_session_id(tmp_path, hook, se
     every = hook()
     settings({event: on(every) for event in ("SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse",
                                              "Stop", "PreCompact")})
-    agent, _ = agent_with(tmp_path, [tool_use("bash", command="echo hi"), text("ok")], RecordingPermissions())
+    agent, _ = agent_with(tmp_path, [tool_use("bash", command="echo hi"), text("ok")], Permissions(),
+                          mode="bypassPermissions")
     agent.run("go")
     agent.emit("PreCompact", trigger="manual", focus="keep the numbers")
     got = events()
@@ -221,7 +235,7 @@ def test_settings_are_a_snapshot_until_slash_hooks_reads_them_again(tmp_path, ho
     agent.run("second")
     assert len(events()) == 2  # the file changed, the snapshot did not
     out = StringIO()
-    show_hooks(agent, "", Console(file=out, width=200))
+    slash(agent, "/hooks", Console(file=out, width=200))
     listing = out.getvalue()
     assert listing.count("Stop") == 2 and "timeout 7s" in listing and "project: .claude/settings.json" in listing
     agent.run("third")

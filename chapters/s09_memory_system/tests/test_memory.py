@@ -9,7 +9,7 @@ from rich.console import Console
 
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli import Session
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import RecordingView, slash, system_text
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
@@ -18,9 +18,8 @@ from s04_subagent.subagents import Subagents
 from s06_context_compact import Compactor
 from s07_permission_system.permissions import Permissions
 from s09_memory_system import Memory
-from s09_memory_system.commands import clear_conversation, show_memory
 from s09_memory_system.store import file_for, memory_dir, read_memory
-from s09_memory_system.wiring import CHAPTER, build
+from s09_memory_system.wiring import build
 
 CONFIG = AgentConfig(model="claude-test")
 FEEDBACK = {"action": "save", "name": "test-command", "type": "feedback",
@@ -47,16 +46,16 @@ def test_a_saved_memory_is_in_the_next_sessions_prompt_not_this_ones(tmp_path):
                                            text("I remember.")])
     agent.run("Remember: always run the tests with -v.")
     agent.run("Anything else?")
-    first, second, third = (call["system"] for call in model.calls)
+    first, second, third = (system_text(call) for call in model.calls)
     assert "(No memories yet.)" in first and first == second == third  # frozen for the session: the cache holds
     [result] = results(agent)
     assert "Saved new memory 'test-command' (feedback) in .harness/memory/test-command.md" in result["content"]
     assert read_memory(file_for(tmp_path, "test-command")).body == "Always use -v."
     assert LINE in (memory_dir(tmp_path) / "MEMORY.md").read_text(encoding="utf-8")
-    clear_conversation(agent, "", console())
+    slash(agent, "/clear", console())
     agent.run("Run the tests.")
     model.assert_done()
-    assert LINE in model.calls[-1]["system"] and "(No memories yet.)" not in model.calls[-1]["system"]
+    assert LINE in system_text(model.calls[-1]) and "(No memories yet.)" not in system_text(model.calls[-1])
     assert len(model.calls[-1]["messages"]) == 1  # a new conversation
 
 
@@ -114,7 +113,7 @@ def test_the_session_start_line_counts_the_memories(tmp_path):
     agent, _, view = agent_for(tmp_path, [tool_use("memory", **FEEDBACK), text("ok"), text("ok")])
     agent.run("go")
     assert not any(t.startswith("memory: ") for t in view.texts)  # nothing to load yet
-    clear_conversation(agent, "", console())
+    slash(agent, "/clear", console())
     agent.run("again")
     assert "memory: 1 memory in the system prompt (.harness/memory/MEMORY.md)" in view.texts
 
@@ -134,8 +133,8 @@ def test_clear_empties_the_conversation_and_starts_a_new_session(tmp_path):
     assert TodoPlanner.of(agent).todos
     agent.pending_context.append("stale context")
     out = console()
-    clear_conversation(agent, "", out)
-    assert (agent.messages, agent.pending_context, agent.started) == ([], [], False)
+    slash(agent, "/clear", out)
+    assert (agent.messages, agent.pending_context, seen) == ([], [], ["startup", "clear"])
     assert TodoPlanner.of(agent).todos == []  # the plan belonged to the old conversation
     assert "new conversation" in out.file.getvalue()
     agent.run("second")
@@ -149,41 +148,44 @@ def test_memory_command_lists_files_and_what_this_session_holds(tmp_path):
     corrupt.write_text("---\nname: broken\n---\n", encoding="utf-8")
     agent, _, _ = agent_for(tmp_path, [tool_use("memory", **FEEDBACK), text("ok")])
     out = console()
-    show_memory(agent, "", out)
+    slash(agent, "/memory", out)
     assert "no memories yet (.harness/memory/ holds none)" in out.file.getvalue()
     agent.run("go")
     out = console()
-    show_memory(agent, "", out)
+    slash(agent, "/memory", out)
     screen = out.file.getvalue()
     for cell in ("test-command", "feedback", "Run the tests with python -m unittest -v", "test-command.md",
                  "next session", "index MEMORY.md"):
         assert cell in screen
     assert "skipped .harness/memory/broken.md: description: Field required; type: Field required" in screen
-    clear_conversation(agent, "", console())
-    agent.model.inner.script.append(text("ok"))
+    slash(agent, "/clear", console())
+    agent.model.script.append(text("ok"))  # `agent.model` is the raw model
     agent.run("again")
     out = console()
-    show_memory(agent, "", out)
+    slash(agent, "/memory", out)
     assert "yes" in out.file.getvalue() and "next session" not in out.file.getvalue()
 
 
 def test_a_subagent_sees_the_index_but_has_no_memory_tool(tmp_path):
     agent, model, _ = agent_for(tmp_path, [tool_use("memory", **FEEDBACK), text("saved")], Subagents())
     agent.run("remember")
-    clear_conversation(agent, "", console())
+    slash(agent, "/clear", console())
     model.script += [tool_use("Task", description="run tests", prompt="Run the tests."), text("child done"),
                      text("parent done")]
     agent.run("delegate")
     model.assert_done()
     child_request = model.calls[3]
-    assert LINE in child_request["system"] and "You are a subagent" in child_request["system"]
+    assert LINE in system_text(child_request) and "You are a subagent" in system_text(child_request)
     assert "memory" not in [tool["name"] for tool in child_request["tools"]]
     assert "memory" in [tool["name"] for tool in model.calls[4]["tools"]]  # the parent keeps it
 
 
-def test_the_wiring_registers_the_tool_as_internal(tmp_path):
-    args = argparse.Namespace(permission_mode=None, context_budget=None, demo=False)
-    agent = build(Session(ScriptedModel([]), CONFIG, tmp_path, RecordingView(), args, interactive=False))
-    assert Permissions.of(agent).kinds["memory"] == "internal"
-    assert Memory.of(agent) is not None and "memory" in agent.tools.tools
-    assert {"memory", "clear", "compact"} <= set(CHAPTER.commands)
+def test_the_tool_declares_itself_internal_and_the_gate_lets_it_through_in_plan_mode(tmp_path):
+    args = argparse.Namespace(permission_mode="plan", context_budget=None, demo=False)
+    agent = build(Session(ScriptedModel([tool_use("memory", **FEEDBACK), text("ok")]), CONFIG, tmp_path,
+                          RecordingView(), args, interactive=False))
+    assert agent.tools.tools["memory"].kind == "internal"
+    assert Memory.of(agent) is not None and Permissions.of(agent) is not None
+    assert {"memory", "clear", "compact"} <= set(agent.commands())
+    agent.run("remember")
+    assert (memory_dir(tmp_path) / "test-command.md").exists()

@@ -5,11 +5,13 @@ tool order, and subagents."""
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import PromptCache, ScriptedModel, text, tool_use
 from s01_agent_loop.scripted.protocol import count_breakpoints
-from s02_tool_use import Extension, Harness
+from s02_tool_use import Extension, Harness, Section, Tool
 from s02_tool_use.bash import BASH
 from s02_tool_use.wiring import TOOLS
 from s03_todo_write.planner import GUIDANCE, TodoPlanner
@@ -26,7 +28,7 @@ class SnapshotMemory(Memory):
     """s09's `Memory` with a fixed section, so the test does not depend on s09's file format."""
 
     def system_prompt(self, agent):
-        return "# Memory\n- the user prefers short answers"
+        return Section("memory", "# Memory\n- the user prefers short answers")
 
 
 def make_agent(tmp_path, script, *extensions, view=None):
@@ -50,16 +52,16 @@ def test_the_sections_go_in_order_with_breakpoints_at_both_ends(tmp_path):
     agent, model, prompt = make_agent(tmp_path, session(), TodoPlanner(), SnapshotMemory())
     agent.run("read notes.txt twice")
     model.assert_done()
-    assert [s.name for s in prompt.sections(agent)] == ["identity", "tool_guidance", "memory", "claude_md",
-                                                        "environment"]
+    assert [s.name for s in agent.draft().sections] == ["identity", "tool_guidance", "planning", "memory",
+                                                        "claude_md", "environment"]
     for request in model.calls:
         system = request["system"]
         texts = system_texts(request)
-        assert texts[0] == IDENTITY and str(tmp_path) not in texts[0] + texts[1]  # static: no work dir
-        assert GUIDANCE in texts[1] and "read_file before you edit it" in texts[1]
-        assert texts[2].startswith("# Memory") and "Always answer in haiku." in texts[3]
-        assert f"Working directory: {tmp_path}" in texts[4]
-        assert [bool(block.get("cache_control")) for block in system] == [False, True, False, False, True]
+        assert texts[0] == IDENTITY and str(tmp_path) not in "".join(texts[:3])  # static: no work dir
+        assert "read_file before you edit it" in texts[1] and texts[2] == GUIDANCE  # tips, then s03's section
+        assert texts[3].startswith("# Memory") and "Always answer in haiku." in texts[4]
+        assert f"Working directory: {tmp_path}" in texts[5]
+        assert [bool(block.get("cache_control")) for block in system] == [False, False, True, False, False, True]
         assert request["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
         assert count_breakpoints(request) == 3
     assert all("cache_control" not in block for m in agent.messages for block in m["content"])
@@ -74,7 +76,7 @@ def test_the_prompt_is_a_snapshot_until_the_next_session(tmp_path):
     claude_md.write_text("version two", encoding="utf-8")
     agent.run("second")
     assert model.calls[0]["system"] == model.calls[2]["system"]  # byte-identical within the session
-    agent.emit("SessionStart", source="clear")  # what s09's /clear does
+    agent.new_session()  # what /clear does
     agent.run("third")
     assert "version two" in system_texts(model.calls[3])[2] and "version one" not in json.dumps(model.calls[3])
 
@@ -109,20 +111,33 @@ def test_skills_and_other_sections_find_their_place(tmp_path):
     skill.write_text("---\nname: release\ndescription: How to cut a release.\n---\nSteps.\n", encoding="utf-8")
     agent, model, prompt = make_agent(tmp_path, session(0), Skills(home=tmp_path / "home"))
     agent.run("hi")
-    names = [s.name for s in prompt.sections(agent)]
+    names = [s.name for s in agent.draft().sections]
     assert names == ["identity", "tool_guidance", "skills", "environment"]
     assert "release: How to cut a release." in system_texts(model.calls[0])[2]
-    assert "load it with Skill" in system_texts(model.calls[0])[1]
-    assert prompt.system_prompt(agent) is None and IDENTITY not in agent.system_prompt()  # s02's string: untouched
+    assert "load it with Skill" in system_texts(model.calls[0])[1]  # the Skill tool's own tip
+    assert "You are a coding agent working in the folder" not in json.dumps(model.calls[0])  # s02's identity: replaced
+
+
+def test_a_tool_declared_in_a_test_gets_its_tip_in_the_guidance(tmp_path):
+    """No edit of s10: the tip comes with the tool."""
+    class Nothing(BaseModel):
+        pass
+
+    tool = Tool("deploy_check", "Check a deploy.", Nothing, lambda args, ctx: "ok", kind="read", read_only=True,
+                tip="Run deploy_check before you ship.")
+    agent, model, _ = make_agent(tmp_path, session(0))
+    agent.tools.add(tool)
+    agent.run("hi")
+    assert "- Run deploy_check before you ship." in system_texts(model.calls[0])[1]
 
 
 def test_breakpoints_others_placed_count_against_the_four(tmp_path):
-    class MarksTwo(Extension):
-        def wrap_model_call(self, agent, request, call_next):
-            tools = [{**request["tools"][0], "cache_control": {"type": "ephemeral"}}, *request["tools"][1:]]
-            first = request["messages"][0]
+    class MarksTwo(Extension):  # shapes the request ahead of SystemPrompt, which counts what it finds
+        def shape_request(self, agent, request):
+            request.tools = [{**request.tools[0], "cache_control": {"type": "ephemeral"}}, *request.tools[1:]]
+            first = request.messages[0]
             marked = {**first, "content": [{**first["content"][0], "cache_control": {"type": "ephemeral"}}]}
-            return call_next({**request, "tools": tools, "messages": [marked, *request["messages"][1:]]})
+            request.messages = [marked, *request.messages[1:]]
 
     agent, model, prompt = make_agent(tmp_path, session(2), MarksTwo())
     agent.run("go")  # a fifth breakpoint would be a ProtocolError
@@ -139,8 +154,8 @@ def test_a_subagent_gets_the_sections_from_the_parents_snapshot(tmp_path):
     agent.run("delegate")
     child_request = model.calls[1]
     texts = system_texts(child_request)
-    assert SUBAGENT_NOTE.format(name="Explore") in texts[1] and "Project rule: be brief." in texts[2]
-    assert child_request["system"][1]["cache_control"] and child_request["messages"][-1]["content"][-1]["cache_control"]
+    assert texts[2].startswith(SUBAGENT_NOTE.format(name="Explore")) and "Project rule: be brief." in texts[3]
+    assert child_request["system"][2]["cache_control"] and child_request["messages"][-1]["content"][-1]["cache_control"]
     assert [t for t in view.texts if "CLAUDE.md:" in t] == [
         f"CLAUDE.md: {tmp_path / 'CLAUDE.md'} imports @missing.md, which does not exist"]  # shown once, not per child
     child = prompt.for_subagent()

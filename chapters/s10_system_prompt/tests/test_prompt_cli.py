@@ -5,12 +5,11 @@ import io
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli.testing import RecordingView, run_chapter
+from s01_agent_loop.cli.testing import RecordingView, run_chapter, slash
 from s01_agent_loop.scripted import PromptCache, ScriptedModel, ScriptedServer, step, text
 from s02_tool_use import Harness
 from s02_tool_use.wiring import TOOLS
 from s10_system_prompt import SystemPrompt
-from s10_system_prompt.commands import show_prompt
 
 
 def project(tmp_path):
@@ -34,7 +33,7 @@ def test_demo_shows_the_prompt_and_follows_claude_md():
     assert "docs/naming.md project, imported by docs/style.md" in screen
     assert "Contents of CLAUDE.local.md (user's private project instructions, not checked in)" in screen
     assert "test_regression_even_count_took_upper_middle" in screen and "Ran 5 tests" in screen
-    assert "last request's: static end, last message, system end" in screen
+    assert "this request's: static end, last message, system end" in screen
     share = int(screen.split("read from the cache (")[1].split("%")[0])
     assert share >= 70
 
@@ -56,7 +55,7 @@ def test_query_sends_sections_and_breakpoints_and_reads_the_cache(tmp_path):
     first, *later = server.requests
     assert all(request["system"] == first["system"] and request["tools"] == first["tools"] for request in later)
     marked = [i for i, block in enumerate(first["system"]) if block.get("cache_control")]
-    assert marked == [1, len(first["system"]) - 1]
+    assert marked == [2, len(first["system"]) - 1]  # after identity, tool tips and s03's planning; at the end
     cache = PromptCache()
     usages = [cache.usage_for(request) for request in server.requests]
     for usage in usages[1:]:
@@ -79,15 +78,16 @@ def test_slash_prompt_lists_sections_and_the_cache_share(tmp_path):
     agent = Harness(ScriptedModel([text("hi"), text("again")]), AgentConfig(model="m"), workdir, RecordingView(),
                     tools=TOOLS, extensions=[SystemPrompt(home=home)])
     out = Console(file=io.StringIO(), width=120, color_system=None)
-    show_prompt(agent, "", out)
+    slash(agent, "/prompt", out)
     agent.run("hello")
     agent.run("hello again")
-    show_prompt(agent, "", out)
-    show_prompt(agent, "nope", out)
+    slash(agent, "/prompt", out)
+    slash(agent, "/prompt nope", out)
     screen = out.file.getvalue()
     for name in ("(6 tools)", "identity", "tool_guidance", "claude_md", "environment"):
         assert name in screen
-    assert "last request's: none yet" in screen and "last request's: static end, last message, system end" in screen
+    assert "this request's: static end, system end" in screen  # before the first prompt: no message to mark
+    assert "this request's: static end, last message, system end" in screen
     assert "  CLAUDE.md  project\n    docs/more.md  project, imported by CLAUDE.md" in screen
     assert "prompt cache: 2 requests this session" in screen
     assert "no section 'nope'; the sections are: identity, tool_guidance, claude_md, environment" in screen

@@ -132,12 +132,12 @@ def test_fatal_errors_are_not_retried(tmp_path):
 def build(server: ScriptedServer, workdir, case: Case):
     """The chapter's agent, in-process, on the real SDK pointed at `server`; Recovery's waits recorded."""
     args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions", "--context-budget", "0", *case.args])
-    model = AnthropicModel(Settings(api_key="scripted", base_url=server.url, model="claude-main"))
+    model = AnthropicModel(Settings(api_key="scripted", base_url=server.url, model="claude-main"), CHAPTER.model_retries)
     view = RecordingView()
     agent = CHAPTER.build(Session(model, AgentConfig(model="claude-main"), workdir, view, args, interactive=False))
     if case.timeout:
         model.client = model.client.with_options(timeout=case.timeout)
-    assert model.client.max_retries == 0  # the wiring turned the SDK's own retries off
+    assert model.client.max_retries == 0  # the chapter turns the SDK's own retries off (`model_retries`)
     waits: list[float] = []
     recovery = Recovery.of(agent)
     recovery.sleep, recovery.rng = waits.append, lambda: 0.5

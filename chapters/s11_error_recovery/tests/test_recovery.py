@@ -9,7 +9,7 @@ from s01_agent_loop.agent import AgentConfig, View
 from s01_agent_loop.cli import Session, parse_args
 from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, check_request, message, text, tool_use
-from s02_tool_use.harness import Extension, Harness
+from s02_tool_use import Extension, Harness
 from s02_tool_use.wiring import TOOLS
 from s11_error_recovery import Continuation, Recovery, RecoveryConfig, RecoveryFailed
 from s11_error_recovery.wiring import CHAPTER

@@ -53,7 +53,16 @@ class View:
         """A tool has returned."""
 
     def show(self, item) -> None:
-        """Something a capability wants the user to see (a plan, a notice): text or a rich renderable."""
+        """What a capability or a tool draws for the user (a plan, a nested run): text or a rich renderable."""
+
+    def notice(self, item) -> None:
+        """A line about the run itself (a hook ran, the context was compacted): unlike `show`, not a
+        tool's own output, so the tool's result is still previewed."""
+        self.show(item)
+
+    def nested(self) -> View:
+        """The view for a run inside this one (a subagent)."""
+        return View()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,11 +118,15 @@ class Agent:
         self.view.model_start()
         reply = None
         try:
-            reply = self.model.query(self.request(), on_text=self.view.model_text)
+            reply = self.call_model(self.request())
             self.n_turns += 1
         finally:
             self.view.model_end(reply)  # None when the call failed or Ctrl-C stopped it
         return reply
+
+    def call_model(self, request: dict):
+        """One model call; its text streams to the view as it arrives."""
+        return self.model.query(request, on_text=self.view.model_text)
 
     def request(self) -> dict:
         """The keyword arguments of `client.messages.create` for the next call."""
@@ -153,6 +166,10 @@ class Agent:
         if not isinstance(command, str) or not command.strip():
             return "bash needs a non-empty string `command`.", True
         return run_bash(command, self.workdir, call.input.get("timeout") or DEFAULT_TIMEOUT), False
+
+    def commands(self) -> dict:
+        """Slash commands this agent offers beyond /help and /exit (the harness of s02 adds some)."""
+        return {}
 
     def add_user(self, blocks: list[dict]) -> None:
         """Append user content; subtle: it joins a trailing user message, so roles keep alternating

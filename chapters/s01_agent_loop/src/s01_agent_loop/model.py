@@ -7,8 +7,13 @@ line starts that import in a background thread while the user is still typing.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .cli.settings import Settings
+if TYPE_CHECKING:
+    from .cli.settings import Settings
+
+MAX_BREAKPOINTS = 4
+"""The most `cache_control` markers one request may carry; the API refuses a fifth."""
 
 
 class AnthropicModel:
@@ -34,3 +39,18 @@ class AnthropicModel:
                 if event.type == "text" and on_text:
                     on_text(event.text)
             return stream.get_final_message()
+
+
+def count_breakpoints(request: dict) -> int:
+    """How many `cache_control` markers a request carries (a top-level one counts too)."""
+    blocks = list(request.get("tools") or [])
+    if isinstance(request.get("system"), list):
+        blocks += request["system"]
+    for message in request.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        for block in content if isinstance(content, list) else []:
+            blocks.append(block)
+            if isinstance(block, dict) and block.get("type") == "tool_result" and isinstance(block.get("content"), list):
+                blocks += block["content"]
+    marked = [b for b in blocks if isinstance(b, dict) and b.get("cache_control")]
+    return len(marked) + (1 if request.get("cache_control") else 0)

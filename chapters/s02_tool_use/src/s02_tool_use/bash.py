@@ -21,4 +21,5 @@ def bash(args: BashInput, ctx: ToolContext) -> str:
     return run_bash(args.command, ctx.workdir, args.timeout or DEFAULT_TIMEOUT)
 
 
-BASH = Tool("bash", BASH_TOOL["description"], BashInput, bash)
+BASH = Tool("bash", BASH_TOOL["description"], BashInput, bash, kind="shell",
+            tip="Use bash to run commands, tests and git; quote paths with spaces.")

@@ -207,7 +207,10 @@ def description_of(fn) -> str:
 
 
 FILE_TOOLS: list[Tool] = [
-    Tool("read_file", description_of(read_file), ReadFileInput, read_file),
-    Tool("write_file", description_of(write_file), WriteFileInput, write_file),
-    Tool("edit_file", description_of(edit_file), EditFileInput, edit_file),
+    Tool("read_file", description_of(read_file), ReadFileInput, read_file, kind="read", read_only=True,
+         path_arg="path", tip="Read a file with read_file before you edit it; use offset and limit for long files."),
+    Tool("write_file", description_of(write_file), WriteFileInput, write_file, kind="edit", path_arg="path"),
+    Tool("edit_file", description_of(edit_file), EditFileInput, edit_file, kind="edit", path_arg="path",
+         tip="Change files with edit_file (old_string must match exactly once); use write_file only for new "
+             "files or complete rewrites."),
 ]

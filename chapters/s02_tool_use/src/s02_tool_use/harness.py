@@ -1,82 +1,71 @@
 """Chapter 2: from one loop to a harness.
 
 s01's `Agent` knew one tool and nothing else. `Harness` keeps its loop (it subclasses it and
-overrides three methods) and opens it up in two ways:
+overrides a few methods) and opens it up in two ways:
 - a `ToolRegistry`, so tools are declared once, validated by pydantic, and failures become results;
-- `Extension`s, capabilities that plug into named points of the loop. Every later chapter is an
-  extension (or a tool) plugged in here; none of them copies the loop.
+- `Extension`s (extension.py), capabilities that plug into named points of the loop. Every later
+  chapter is an extension (or a tool) plugged in here; none of them copies the loop.
 
-The points, in the order a turn meets them (Claude Code's hook events in brackets):
-    on_event("SessionStart"), on_event("UserPromptSubmit")   [SessionStart, UserPromptSubmit]
-    system_prompt        a section of the system prompt
-    before_request       reshape agent.messages before each model request
-    wrap_model_call      around each model call (retries, recovery)
-    pre_tool_use         deny a tool call or rewrite its input        [PreToolUse]
-    post_tool_use        rewrite or annotate a tool result            [PostToolUse]
-    on_event("Stop")     the model wants to stop; block to keep going [Stop]
+Three places hold the harness together, one each:
+- `request()` assembles and shapes every request: whatever shows a request (`/context`, `/prompt`,
+  compaction, recovery) calls it and sees what the model gets;
+- `call_model()` runs the model call inside every extension's `wrap_model_call`;
+- `verdict()` folds what the extensions say about a tool call (deny > ask > allow).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Literal
 
-from s01_agent_loop.agent import Agent
+from pydantic import ConfigDict
+
+from s01_agent_loop.agent import Agent, AgentConfig
+from s01_agent_loop.cli.chapter import SlashCommand
 from s01_agent_loop.errors import AgentStop
 
-from .tools import Tool, ToolCall, ToolContext, ToolRegistry, ToolResult
+from .extension import Extension, Outcome, Section, Verdict, fold
+from .tools import ToolCall, ToolContext, ToolRegistry
 
 IDENTITY = """You are a coding agent working in the folder {workdir}; every path is relative to it.
 Read before you change: use read_file, glob and grep to look, edit_file for small changes and
 write_file for new files; use bash to run commands and tests. Check your work, and finish with a
 short answer that says what you did."""
 
+EPHEMERAL = {"type": "ephemeral"}
 
-@dataclass
-class Outcome:
-    """What extensions answer to an event."""
 
-    block: str | None = None
-    """A reason to block what the event announces (a prompt, a stop)."""
-    context: list[str] = field(default_factory=list)
-    """Text to add to the conversation for the model."""
+PermissionMode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
+
+
+class HarnessConfig(AgentConfig):
+    model_config = ConfigDict(validate_assignment=True)  # `/mode sideways` is refused, not stored
+
+    permission_mode: PermissionMode = "default"
+    """Claude Code's permission mode for the session. s02 runs every call; s07's gate gives the
+    modes their meaning, s08's hooks report it to the user's hook commands."""
 
 
 class PromptBlocked(AgentStop):
     """A UserPromptSubmit extension refused the prompt."""
 
 
-class Extension:
-    """A capability plugged into the harness. Each method is an extension point that does nothing
-    here: subclass and override the ones you need."""
+@dataclass
+class Request:
+    """The next request in named parts, before it is sent; `params()` is what is sent."""
 
-    @classmethod
-    def of(cls, agent) -> Extension | None:
-        """The extension of this class plugged into `agent`, or None: `TodoPlanner.of(agent)`."""
-        return next((ext for ext in getattr(agent, "extensions", ()) if isinstance(ext, cls)), None)
+    model: str
+    max_tokens: int
+    sections: list[Section]
+    tools: list[dict]
+    messages: list[dict]
 
-    def tools(self) -> list[Tool]:
-        """Tools this capability adds."""
-        return []
-
-    def system_prompt(self, agent) -> str | None:
-        """A section for the system prompt, or None."""
-
-    def before_request(self, agent) -> None:
-        """Reshape `agent.messages` before each model request (keep it valid)."""
-
-    def wrap_model_call(self, agent, request: dict, call_next: Callable[[dict], object]):
-        """Around each model call: `call_next(request)` makes it and returns the `Message`."""
-        return call_next(request)
-
-    def pre_tool_use(self, agent, call: ToolCall) -> str | None:
-        """Before a tool runs: return a reason to deny it, or None; may rewrite `call.input`."""
-
-    def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
-        """After a tool ran: return a replacement result, or None to keep it."""
-
-    def on_event(self, agent, event: str, data: dict) -> Outcome | None:
-        """A turn or session event (SessionStart, UserPromptSubmit, Stop, ...)."""
+    def params(self) -> dict:
+        """The keyword arguments of `client.messages.create`: each section one text block."""
+        system = [{"type": "text", "text": s.text, **({"cache_control": EPHEMERAL} if s.cache else {})}
+                  for s in self.sections]
+        return {"model": self.model, "max_tokens": self.max_tokens, "system": system,
+                "messages": self.messages, "tools": self.tools}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,30 +73,45 @@ class Extension:
 
 class Harness(Agent):
     def __init__(self, model, config, workdir, view=None, tools=(), extensions=()):
-        super().__init__(ExtendedModel(self, model), config, workdir, view)
+        if not isinstance(config, HarnessConfig):
+            config = HarnessConfig(**config.model_dump())
+        super().__init__(model, config, workdir, view)  # subtle: `self.model` stays the raw model
         self.tools = ToolRegistry().add(*tools)
-        self.extensions: list[Extension] = []
+        self.extensions: list[Extension] = []  # in order: each point meets them first to last
         self.started = False  # SessionStart fires before the first prompt
-        self.start_source = "startup"  # SessionStart's `source`; a new conversation (s09's /clear) says "clear"
         self.pending_context: list[str] = []  # event context waiting for the next accepted prompt
         self.stop_hook_active = False  # a Stop block is being answered
         for extension in extensions:
             self.use(extension)
 
-    def use(self, extension: Extension, before: type[Extension] | None = None) -> Harness:
+    def use(self, extension: Extension, *, before: type[Extension] | None = None,
+            outermost: bool = False) -> Harness:
         """Plug a capability in: its tools join the registry, its methods join the loop.
-        Extensions meet each point in the order they were plugged in; `before=Permissions` puts
-        this one ahead of that class's extension (s08's hooks run before s07's permission check)."""
+        Extensions meet each point in the order they were plugged in, unless told otherwise:
+        `outermost=True` puts this one first (its `wrap_model_call` wraps all the others);
+        `before=Permissions` puts it ahead of that class's extension."""
         ahead = before.of(self) if before else None
-        position = self.extensions.index(ahead) if ahead else len(self.extensions)
+        position = 0 if outermost else self.extensions.index(ahead) if ahead else len(self.extensions)
         self.extensions.insert(position, extension)
         self.tools.add(*extension.tools())
         return self
 
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import clear_conversation, show_extensions
+
+        found = {"extensions": SlashCommand("which extension runs at which point, in order", show_extensions),
+                 "clear": SlashCommand("start a new conversation: empty history; session state resets",
+                                       clear_conversation)}
+        for extension in self.extensions:
+            found |= extension.commands()
+        return found
+
+    # the session -----------------------------------------------------------------------------
+
     def run(self, prompt: str) -> str:
         if not self.started:
             self.started = True
-            self.pending_context += self.emit("SessionStart", source=self.start_source).context
+            self.pending_context += self.emit("SessionStart", source="startup").context
         submitted = self.emit("UserPromptSubmit", prompt=prompt)
         if submitted.block:
             raise PromptBlocked(submitted.block)
@@ -116,6 +120,14 @@ class Harness(Agent):
             self.add_user([{"type": "text", "text": text} for text in context])
         self.stop_hook_active = False
         return super().run(prompt)
+
+    def new_session(self) -> None:
+        """A new conversation in this process (`/clear`): the history goes, and SessionStart fires
+        again with source "clear", where each extension resets what belonged to the old one."""
+        self.messages.clear()
+        self.pending_context.clear()
+        self.started = True
+        self.pending_context += self.emit("SessionStart", source="clear").context
 
     def emit(self, event: str, **data) -> Outcome:
         """Tell every extension about an event; the first block wins, contexts add up."""
@@ -127,33 +139,73 @@ class Harness(Agent):
                 outcome.context += answer.context
         return outcome
 
-    def system_prompt(self) -> str:
-        sections = [IDENTITY.format(workdir=self.workdir)]
-        sections += [text for ext in self.extensions if (text := ext.system_prompt(self))]
-        return "\n\n".join(sections)
-
-    def request(self) -> dict:
-        return super().request() | {"system": self.system_prompt(), "tools": self.tools.specs()}
+    # the request -----------------------------------------------------------------------------
 
     def query(self):
         for extension in self.extensions:
             extension.before_request(self)
         return super().query()
 
+    def draft(self) -> Request:
+        """The next request in named parts: every extension's section, then every `shape_request`."""
+        sections = [Section("identity", IDENTITY.format(workdir=self.workdir))]
+        sections += [section for ext in self.extensions if (section := ext.system_prompt(self)) and section.text]
+        request = Request(self.config.model, self.config.max_tokens, sections, self.tools.specs(), self.messages)
+        for extension in self.extensions:
+            extension.shape_request(self, request)
+        return request
+
+    def request(self) -> dict:
+        """The next request exactly as it will be sent: the one place a request is made."""
+        return self.draft().params()
+
+    def call_model(self, request: dict):
+        """The model call inside every extension's `wrap_model_call`, the first one outermost."""
+
+        def call(index: int, request: dict):
+            if index == len(self.extensions):
+                return Agent.call_model(self, request)
+            extension = self.extensions[index]
+            return extension.wrap_model_call(self, request, lambda r: call(index + 1, r))
+
+        return call(0, request)
+
+    # tool calls ------------------------------------------------------------------------------
+
     def execute(self, block) -> tuple[str, bool]:
         """Run one tool call through the extension points and the registry."""
         call = ToolCall(block.id, block.name, block.input)
-        # 1. any extension may deny the call, or rewrite its input
-        for extension in self.extensions:
-            reason = extension.pre_tool_use(self, call)
-            if reason:
-                return reason, True
+        # 1. the extensions' verdict: a denial is the result the model gets
+        verdict = self.verdict(call)
+        if verdict.behavior == "deny":
+            return verdict.message or f"Permission to use {call.name} was denied: {verdict.reason}.", True
         # 2. the registry validates the input and turns every failure into an error result
         result = self.tools.call(call.name, call.input, ToolContext(self.workdir, self))
         # 3. any extension may rewrite the result
         for extension in self.extensions:
             result = extension.post_tool_use(self, call, result) or result
         return result.content, result.is_error
+
+    def verdict(self, call: ToolCall) -> Verdict:
+        """Ask every extension about the call, fold the answers, and settle an "ask"."""
+        said = []
+        for extension in self.extensions:
+            verdict = extension.pre_tool_use(self, call)
+            if verdict is None:
+                continue
+            if verdict.updated_input is not None:
+                call.input = verdict.updated_input  # the extensions after this one judge the new input
+            said.append(verdict)
+            if verdict.behavior == "deny":
+                break  # nothing outranks a deny; the rest need not be asked
+        verdict = fold(said)
+        if verdict.behavior == "ask":
+            answers = (ext.ask(self, call, verdict) for ext in self.extensions)
+            verdict = next((answer for answer in answers if answer), None) or Verdict(
+                "deny", "it needs approval and nothing here can ask for it",
+                message=f"Permission to use {call.name} was denied: it needs approval ({verdict.reason}), "
+                        "and this harness has no way to ask the user.")
+        return verdict
 
     def finished(self, reply) -> bool:
         if not super().finished(reply):
@@ -164,20 +216,3 @@ class Harness(Agent):
             self.add_user([{"type": "text", "text": stop.block}])
             return False
         return True
-
-
-class ExtendedModel:
-    """The model as the loop sees it: each extension's `wrap_model_call` around the real one."""
-
-    def __init__(self, harness: Harness, model):
-        self.harness = harness
-        self.inner = model
-
-    def query(self, request: dict, on_text=None):
-        def call(index: int, request: dict):
-            if index == len(self.harness.extensions):
-                return self.inner.query(request, on_text=on_text)
-            extension = self.harness.extensions[index]
-            return extension.wrap_model_call(self.harness, request, lambda r: call(index + 1, r))
-
-        return call(0, request)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from s02_tool_use.files import BINARY_SNIFF_BYTES, description_of, split_lines
 from s02_tool_use.paths import IGNORED_DIRS, display_path, glob_to_regex, resolve_in_workdir, walk_files
-from s02_tool_use.tools import Tool, ToolContext, ToolError
+from s02_tool_use.tools import Tool, ToolContext, ToolError, ToolResult
 
 MAX_RESULTS = 200
 MAX_MATCH_CHARS = 500
@@ -52,7 +52,7 @@ def modified_time(path: Path) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def glob(args: GlobInput, ctx: ToolContext) -> str:
+def glob(args: GlobInput, ctx: ToolContext) -> ToolResult | str:
     """Find files by name pattern, e.g. `**/*.py` (any depth) or `src/*.md`; `{a,b}` means either.
     Returns paths relative to the work dir, newest first, at most 200. Skips .git, .venv,
     node_modules, __pycache__ and .harness."""
@@ -69,10 +69,12 @@ def glob(args: GlobInput, ctx: ToolContext) -> str:
     if not found:
         return f"No files match {args.pattern}" + (f" in {display_path(root, base)}" if args.path else "")
     found.sort(key=lambda p: (-modified_time(p), p))
-    lines = [display_path(root, p) for p in found[:MAX_RESULTS]]
+    files: list[str | None] = [display_path(root, p) for p in found[:MAX_RESULTS]]
+    lines = list(files)
     if len(found) > MAX_RESULTS:
         lines.append(f"... and {len(found) - MAX_RESULTS} more files; narrow the pattern or the path.")
-    return "\n".join(lines)
+        files.append(None)
+    return ToolResult("\n".join(lines), files=files)  # each line's file, for whoever filters it (s07)
 
 
 def grep_python(workdir: Path, base: Path, pattern: str, glob: str | None = None) -> list[Match]:
@@ -160,7 +162,7 @@ def cut(text: str) -> str:
     return text if len(text) <= MAX_MATCH_CHARS else f"{text[:MAX_MATCH_CHARS]}... [line cut]"
 
 
-def grep(args: GrepInput, ctx: ToolContext) -> str:
+def grep(args: GrepInput, ctx: ToolContext) -> ToolResult | str:
     """Search file contents for a regular expression (ripgrep syntax: no look-around or
     backreferences; `(?i)` for case-insensitive). Searches `path` (a file or folder, default the
     work dir), optionally only files matching `glob`. Returns `path:line:text`, at most 200 lines.
@@ -176,13 +178,16 @@ def grep(args: GrepInput, ctx: ToolContext) -> str:
         only = f" (files matching {args.glob})" if args.glob else ""
         return f"No matches for {args.pattern}{where}{only}"
     lines = [f"{path}:{n}:{cut(text)}" for path, n, text in matches[:MAX_RESULTS]]
+    files: list[str | None] = [path for path, _, _ in matches[:MAX_RESULTS]]
     if len(matches) > MAX_RESULTS:
         more = len(matches) - MAX_RESULTS
         lines.append(f"... and {more} more matching lines; narrow the pattern, path or glob.")
-    return "\n".join(lines)
+        files.append(None)
+    return ToolResult("\n".join(lines), files=files)  # each line's file, for whoever filters it (s07)
 
 
 SEARCH_TOOLS: list[Tool] = [
-    Tool("glob", description_of(glob), GlobInput, glob),
-    Tool("grep", description_of(grep), GrepInput, grep),
+    Tool("glob", description_of(glob), GlobInput, glob, kind="read", read_only=True, path_arg="path",
+         tip="Find files with glob and search their contents with grep, rather than find or grep in bash."),
+    Tool("grep", description_of(grep), GrepInput, grep, kind="read", read_only=True, path_arg="path"),
 ]

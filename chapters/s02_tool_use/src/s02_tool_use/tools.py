@@ -2,7 +2,9 @@
 
 A tool is declared once, as a `Tool`: its name (what the model calls), a description, a pydantic
 input model (which gives both the JSON schema sent to the model and the validation of what comes
-back) and a plain function. `ToolRegistry.call` turns every way a call can go wrong (unknown name,
+back), a plain function, and the facts later chapters need about it, declared where the tool is:
+what access it needs (`kind`), whether it only reads (`read_only`), which input names the path a
+permission rule matches (`path_arg`) and a one-line `tip` for the system prompt. `ToolRegistry.call` turns every way a call can go wrong (unknown name,
 invalid input, the function raising) into an error string for an `is_error` tool_result, so the
 loop never stops because the model made a mistake.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,14 +33,28 @@ class ToolContext:
     """The running agent, for tools that need more (a subagent's parent, the task board...)."""
 
 
+Kind = Literal["read", "edit", "shell", "internal"]
+"""What a tool touches: files it reads, files it changes, the shell, or only the harness's own state."""
+
+
 @dataclass(frozen=True)
 class Tool:
     name: str
     """The name the model calls, `^[a-zA-Z0-9_-]{1,64}$`."""
     description: str
     input_model: type[BaseModel]
-    run: Callable[[Any, ToolContext], str]
-    """Called with a validated instance of `input_model`; returns the text of the result."""
+    run: Callable[[Any, ToolContext], str | ToolResult]
+    """Called with a validated instance of `input_model`; returns the text of the result (or a
+    whole `ToolResult`, e.g. one that lists the file each line came from)."""
+    kind: Kind | None = None
+    """The access it needs (s07 decides by it); None: undeclared, so a permission gate asks."""
+    read_only: bool = False
+    """It changes nothing anywhere: safe to run beside other read-only calls (s20)."""
+    path_arg: str | None = None
+    """The input field naming the file or folder it works on, which `Read(...)`/`Edit(...)` rules
+    match; when the field is left out, the work dir."""
+    tip: str | None = None
+    """One line on when and how to use it, for the system prompt's tool guidance (s10)."""
 
     def spec(self) -> dict:
         """The tool definition sent in the request's `tools` list."""
@@ -60,6 +76,10 @@ class ToolCall:
 class ToolResult:
     content: str
     is_error: bool = False
+    files: list[str | None] | None = field(default=None, compare=False)
+    """For a tool that lists or searches files: the file (relative to the work dir) each line of
+    `content` came from, None for a line of its own (a note). Lets a later step drop the lines of
+    a file without parsing the text again (s07 hides files that deny rules protect)."""
 
 
 @dataclass
@@ -98,7 +118,8 @@ class ToolRegistry:
             return ToolResult(f"Invalid input for {name}: {describe_validation_error(e)}", is_error=True)
         # 3. run it; a ToolError is the tool's own message, anything else is a crash we report
         try:
-            return ToolResult(tool.run(args, ctx))
+            output = tool.run(args, ctx)
+            return output if isinstance(output, ToolResult) else ToolResult(output)
         except ToolError as e:
             return ToolResult(str(e), is_error=True)
         except Exception as e:  # noqa: BLE001 - a tool bug must not kill the loop

@@ -2,17 +2,22 @@
 
 s02's harness already has every point this needs, so nothing in the loop changes:
     tools           `TodoWrite` replaces the whole plan, shows it, and repeats it to the model
-    system_prompt   when to plan, and how to keep the plan honest
+    system_prompt   when to plan, and how to keep the plan honest (the section "planning")
     post_tool_use   a refused plan says that the old one still stands
     before_request  a reminder, after N rounds in which the model did not touch an unfinished plan
-The plan lives here, one per agent (a subagent built without this extension has none).
+    on_event        a new conversation (`/clear`) starts without a plan
+    commands        `/todos` shows the plan
+The plan lives here, one per agent (a subagent does not inherit this extension, so it has none).
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 
-from s02_tool_use.harness import Extension
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension, Section
 from s02_tool_use.tools import Tool, ToolCall, ToolContext, ToolResult
 
 from .display import render_plan
@@ -55,10 +60,18 @@ class TodoPlanner(Extension):
 
     def tools(self) -> list[Tool]:
         # subtle: the tool is a bound method, so each agent's TodoWrite writes that agent's plan
-        return [Tool(TOOL_NAME, DESCRIPTION, TodoWriteInput, self.todo_write)]
+        return [Tool(TOOL_NAME, DESCRIPTION, TodoWriteInput, self.todo_write, kind="internal",
+                     tip="For a task of three steps or more, keep a plan with TodoWrite.")]
 
-    def system_prompt(self, agent) -> str:
-        return GUIDANCE
+    def commands(self) -> dict[str, SlashCommand]:
+        return {"todos": SlashCommand("show the current plan", partial(show_todos, self))}
+
+    def system_prompt(self, agent) -> Section:
+        return Section("planning", GUIDANCE)
+
+    def on_event(self, agent, event: str, data: dict) -> None:
+        if event == "SessionStart" and data.get("source") == "clear":
+            self.todos, self.rounds_since_update = [], 0  # the plan belonged to the old conversation
 
     def todo_write(self, args: TodoWriteInput, ctx: ToolContext) -> str:
         """`TodoWrite`: the input is already a valid plan (pydantic checked it); keep it and show it."""
@@ -98,12 +111,9 @@ class TodoPlanner(Extension):
 # ---------------------------------------------------------------------------------------------
 
 
-def show_todos(agent, argument: str, console) -> None:
+def show_todos(planner: TodoPlanner, agent, argument: str, console) -> None:
     """The `/todos` slash command: print the current plan."""
-    planner = TodoPlanner.of(agent)
-    if planner is None:
-        console.print("[dim]this agent has no planner[/]")
-    elif not planner.todos:
+    if not planner.todos:
         console.print("[dim]no plan yet: the model writes one with TodoWrite when a task has several steps[/]")
     else:
         console.print(render_plan(planner.todos))

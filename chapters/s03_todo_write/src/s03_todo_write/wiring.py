@@ -1,12 +1,12 @@
-"""Chapter 3's agent in one screen: chapter 2's harness plus a `TodoPlanner`, and `/todos`."""
+"""Chapter 3's agent in one screen: chapter 2's harness plus a `TodoPlanner` (with its `/todos`)."""
 
 from __future__ import annotations
 
-from s01_agent_loop.cli import Session, SlashCommand
+from s01_agent_loop.cli import Session
 from s02_tool_use.wiring import CHAPTER as PREVIOUS
 from s02_tool_use.wiring import build as build_previous
 
-from .planner import TodoPlanner, show_todos
+from .planner import TodoPlanner
 
 
 def build(session: Session):
@@ -15,10 +15,4 @@ def build(session: Session):
     return agent
 
 
-CHAPTER = PREVIOUS.extend(
-    name="s03_todo_write",
-    title="planning with TodoWrite",
-    build=build,
-    here=__file__,
-    commands={"todos": SlashCommand("show the current plan", show_todos)},
-)
+CHAPTER = PREVIOUS.extend(name="s03_todo_write", title="planning with TodoWrite", build=build, here=__file__)

@@ -24,9 +24,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from s02_tool_use.frontmatter import FrontmatterError, read_frontmatter
 from s02_tool_use.tools import describe_validation_error
-
-from .frontmatter import FrontmatterError, read_frontmatter
 
 INHERIT = {"inherit", "sonnet", "opus", "haiku"}
 """subtle: Claude Code maps these aliases to model ids; any Messages API server may be behind

@@ -5,27 +5,25 @@ empty message list, its own tools (never `Task`: no recursion), its own cap on m
 type's instructions. Only the child's final text comes back, as the Task tool_result: a search that
 reads ten files costs the parent one paragraph of context.
 
-The protocol for later chapters. An extension that should also act inside subagents defines
-
-    def for_subagent(self) -> Extension | None
-
-returning `self` if it keeps no per-agent state and may be shared, a fresh instance if it does, or
-None to stay out of this child. An extension without the method (like s03's TodoPlanner) is not
-inherited, and neither are its tools: a child's TodoWrite would edit the parent's plan.
+What a child inherits is each extension's own call (s02's `Extension.for_subagent`): `self` if it
+keeps no per-agent state and may be shared, a fresh instance if it does, or None (the default) to
+stay out. An extension left out (like s03's TodoPlanner) takes its tools with it: a child's
+TodoWrite would edit the parent's plan.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 from rich.padding import Padding
 from rich.text import Text
 
-from s01_agent_loop.agent import View
+from s01_agent_loop.cli import SlashCommand
 from s01_agent_loop.errors import TurnLimit
-from s02_tool_use.harness import Extension, Harness
+from s02_tool_use import Extension, Harness
+from s02_tool_use.extension import Section
 from s02_tool_use.paths import display_path
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
@@ -54,12 +52,6 @@ class TaskInput(BaseModel):
     subagent_type: str = Field(GENERAL_PURPOSE.name, description="The type of agent to use (see the list).")
 
 
-class SubagentAware(Protocol):
-    """An extension that also acts inside subagents (see the module docstring)."""
-
-    def for_subagent(self) -> Extension | None: ...
-
-
 class Instructions(Extension):
     """The child's own section of the system prompt: it is a subagent, and its type's instructions.
     subtle: appended to the harness identity (work dir, how to use the tools), not replacing it."""
@@ -67,8 +59,9 @@ class Instructions(Extension):
     def __init__(self, agent_type: AgentType):
         self.agent_type = agent_type
 
-    def system_prompt(self, agent) -> str:
-        return "\n\n".join(filter(None, [SUBAGENT_NOTE.format(name=self.agent_type.name), self.agent_type.prompt]))
+    def system_prompt(self, agent) -> Section:
+        return Section("subagent", "\n\n".join(filter(None, [SUBAGENT_NOTE.format(name=self.agent_type.name),
+                                                             self.agent_type.prompt])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +80,12 @@ class Subagents(Extension):
         types = self.catalog.types.values() if self.catalog else BUILT_IN_TYPES
         listing = "\n".join(f"- {t.name}: {t.description} (Tools: {', '.join(t.tools) if t.tools is not None else 'all'})"
                             for t in types)
-        return [Tool(TASK, TASK_DESCRIPTION.format(types=listing), TaskInput, self.run_task)]
+        return [Tool(TASK, TASK_DESCRIPTION.format(types=listing), TaskInput, self.run_task, kind="internal",
+                     tip="Hand broad searches and self-contained jobs to a subagent with Task; it returns one report.")]
+
+    def commands(self) -> dict[str, SlashCommand]:
+        return {"agents": SlashCommand("list the agent types Task can start, and where they come from",
+                                       partial(show_agents, self))}
 
     def load(self, agent) -> AgentCatalog:
         """Read the agent types once, when every chapter has plugged its tools in (so a file may name
@@ -134,10 +132,8 @@ class Subagents(Extension):
         tools, extensions = child_parts(parent)
         config = parent.config.model_copy(update={"max_turns": self.max_turns,
                                                   "model": agent_type.model or parent.config.model})
-        nested = getattr(parent.view, "nested", None)
-        model = getattr(parent.model, "inner", parent.model)  # subtle: unwrap, or the parent's
-        # wrap_model_call extensions would run around the child's calls too
-        child = Harness(model, config, parent.workdir, nested() if nested else View(), tools=tools,
+        # subtle: `parent.model` is the raw model; the child's own extensions wrap its calls
+        child = Harness(parent.model, config, parent.workdir, parent.view.nested(), tools=tools,
                         extensions=[Instructions(agent_type), *extensions])
         if agent_type.tools is not None:
             child.tools.remove(*(name for name in list(child.tools.tools) if name not in agent_type.tools))
@@ -152,7 +148,7 @@ def child_parts(parent) -> tuple[list[Tool], list[Extension]]:
     tools except `Task` and those of the extensions left behind."""
     extensions, private = [], {TASK}
     for extension in parent.extensions:
-        inherited = extension.for_subagent() if hasattr(extension, "for_subagent") else None
+        inherited = extension.for_subagent()
         if inherited is None:
             private |= {tool.name for tool in extension.tools()}
         else:
@@ -175,12 +171,8 @@ def last_text(agent) -> str:
     return ""
 
 
-def show_agents(agent, argument: str, console) -> None:
+def show_agents(subagents: Subagents, agent, argument: str, console) -> None:
     """The `/agents` slash command: every agent type, where it came from, its tools and model."""
-    subagents = Subagents.of(agent)
-    if subagents is None:
-        console.print("[red]this agent has no subagents extension[/]")
-        return
     catalog = subagents.load(agent)
     every_tool = [tool.name for tool in child_parts(agent)[0]]
     for t in catalog.types.values():

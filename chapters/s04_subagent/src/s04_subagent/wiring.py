@@ -1,16 +1,16 @@
-"""Chapter 4's agent in one screen: chapter 3's agent plus `Subagents` (the `Task` tool and its
-agent types) and the `/agents` command. The demo lays a custom agent type over the sample project
+"""Chapter 4's agent in one screen: chapter 3's agent plus `Subagents` (the `Task` tool, its agent
+types, `/agents`). The demo lays a custom agent type over the sample project
 (`demo_overlay/.claude/agents/reviewer.md`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from s01_agent_loop.cli import Session, SlashCommand
+from s01_agent_loop.cli import Session
 from s03_todo_write.wiring import CHAPTER as PREVIOUS
 from s03_todo_write.wiring import build as build_previous
 
-from .subagents import Subagents, show_agents
+from .subagents import Subagents
 
 
 def build(session: Session):
@@ -24,6 +24,5 @@ CHAPTER = PREVIOUS.extend(
     title="subagents with a fresh context",
     build=build,
     here=__file__,
-    commands={"agents": SlashCommand("list the agent types Task can start, and where they come from", show_agents)},
     overlays=(Path(__file__).with_name("demo_overlay"),),
 )

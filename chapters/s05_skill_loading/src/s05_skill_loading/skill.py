@@ -23,8 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from s02_tool_use.frontmatter import FrontmatterError, read_frontmatter
 from s02_tool_use.tools import describe_validation_error
-from s04_subagent.frontmatter import FrontmatterError, read_frontmatter
 
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -12,12 +12,14 @@ skills the task never needs. So a skill is disclosed in three steps, each one on
 from __future__ import annotations
 
 import shlex
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 from rich.text import Text
 
-from s02_tool_use.harness import Extension
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension, Section
 from s02_tool_use.paths import display_path
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
@@ -43,7 +45,12 @@ class Skills(Extension):
         self.unshown: list[str] = []  # warnings and notices the user has not seen yet
 
     def tools(self) -> list[Tool]:
-        return [Tool(SKILL, " ".join(SKILL_TOOL_DESCRIPTION.split()), SkillInput, self.load)]
+        return [Tool(SKILL, " ".join(SKILL_TOOL_DESCRIPTION.split()), SkillInput, self.load, kind="internal",
+                     read_only=True,
+                     tip="When a skill in the Skills section fits the task, load it with Skill before you start.")]
+
+    def commands(self) -> dict[str, SlashCommand]:
+        return {"skills": SlashCommand("list the skills and where they come from (rescans)", partial(list_skills, self))}
 
     def for_subagent(self) -> Skills:
         """Subagents share the skills (s04's protocol): the catalog is the same for them."""
@@ -74,11 +81,12 @@ class Skills(Extension):
 
     # 2. advertise: names and descriptions only ------------------------------------------------
 
-    def system_prompt(self, agent) -> str | None:
+    def system_prompt(self, agent) -> Section | None:
         # subtle: a subagent may be given a tool list without Skill; a catalog would only mislead it
         if SKILL not in agent.tools.tools:
             return None
-        return self.catalog_for(agent.workdir).prompt_section()
+        text = self.catalog_for(agent.workdir).prompt_section()
+        return Section("skills", text) if text else None
 
     # 3. load: the body, on demand ---------------------------------------------------------------
 
@@ -116,12 +124,8 @@ def loaded_skill(skill: Skill, workdir: Path) -> str:
     return "\n".join([*lines, "", skill.body])
 
 
-def list_skills(agent, argument: str, console) -> None:
+def list_skills(skills: Skills, agent, argument: str, console) -> None:
     """`/skills`: scan again (new or edited skills show up), then list them with their source."""
-    skills = Skills.of(agent)
-    if skills is None:
-        console.print("[red]this agent has no skills extension[/]")
-        return
     catalog = skills.scan(agent.workdir)
     found = len(catalog.skills)
     console.print(f"[bold]{found} skill{'s' * (found != 1)}[/] [dim](rescanned .claude/skills and ~/.claude/skills)[/]")

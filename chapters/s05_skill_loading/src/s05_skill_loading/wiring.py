@@ -1,16 +1,16 @@
 """Chapter 5's agent in one screen: chapter 4's agent plus `Skills` (the catalog in the system
-prompt, the `Skill` tool) and the `/skills` command. The demo lays example skills over the sample
+prompt, the `Skill` tool, `/skills`). The demo lays example skills over the sample
 project (`demo_overlay/.claude/skills/`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from s01_agent_loop.cli import Session, SlashCommand
+from s01_agent_loop.cli import Session
 from s04_subagent.wiring import CHAPTER as PREVIOUS
 from s04_subagent.wiring import build as build_previous
 
-from .skills import Skills, list_skills
+from .skills import Skills
 
 
 def build(session: Session):
@@ -24,6 +24,5 @@ CHAPTER = PREVIOUS.extend(
     title="skills loaded on demand",
     build=build,
     here=__file__,
-    commands={"skills": SlashCommand("list the skills and where they come from (rescans)", list_skills)},
     overlays=(Path(__file__).with_name("demo_overlay"),),
 )

@@ -1,7 +1,6 @@
 """Chapter 6: context compaction. See README.md for the modules in reading order."""
 
 from .compaction import CompactionConfig, Compactor
-from .state import state_dir, state_path
 from .tokens import ContextMeter, estimate_tokens
 
-__all__ = ["CompactionConfig", "Compactor", "ContextMeter", "estimate_tokens", "state_dir", "state_path"]
+__all__ = ["CompactionConfig", "Compactor", "ContextMeter", "estimate_tokens"]

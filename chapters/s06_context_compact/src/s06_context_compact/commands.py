@@ -12,12 +12,8 @@ from .compaction import Compactor
 from .tokens import CHARS_PER_TOKEN, parts_of
 
 
-def show_context(agent, argument: str, console) -> None:
+def show_context(compactor: Compactor, agent, argument: str, console) -> None:
     """`/context`: a table of where the context goes, in estimated tokens and shares of the budget."""
-    compactor = Compactor.of(agent)
-    if compactor is None:
-        console.print("[dim]this agent has no compactor[/]")
-        return
     console.print(context_table(agent, compactor))
 
 
@@ -51,12 +47,8 @@ def context_table(agent, compactor: Compactor) -> Group:
     return Group(headline, table, Text(note, style="dim"))
 
 
-def compact_now(agent, argument: str, console) -> None:
+def compact_now(compactor: Compactor, agent, argument: str, console) -> None:
     """`/compact [focus]`: summarise the conversation now, keeping the most recent messages."""
-    compactor = Compactor.of(agent)
-    if compactor is None:
-        console.print("[dim]this agent has no compactor[/]")
-        return
     try:
         compactor.compact(agent, "manual", argument or None)
     except Exception as error:

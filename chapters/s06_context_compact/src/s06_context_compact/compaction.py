@@ -7,6 +7,8 @@ tool output. Three remedies, cheapest first, each at a point s02's harness alrea
     before_request   compact: past `compact_at`, the older conversation becomes a summary
                      (also on demand: `/compact [focus]`, or the model's `compact` tool)
     wrap_model_call  measure: the API's count of each request, for the next check
+    on_event         a new conversation (`/clear`): the last count no longer describes the history
+    commands         `/context` (where the context goes) and `/compact [focus]`
 
 subtle: the prompt cache. The API re-reads a cached prefix of the request for a tenth of the price,
 but only while that prefix is unchanged. So the history is rewritten rarely and in one step: a
@@ -17,17 +19,19 @@ from __future__ import annotations
 
 import secrets
 import time
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 from rich.text import Text
 
 from s01_agent_loop.agent import reply_text
-from s02_tool_use.harness import Extension
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension
+from s02_tool_use.state import state_path
 from s02_tool_use.tools import Tool, ToolCall, ToolContext, ToolResult
 
 from .history import clear, clearing_frees, old_results, safe_cut, save_transcript
 from .spill import spill
-from .state import state_path
 from .summary import current_plan, recent_files, summary_message, summary_request
 from .tokens import ContextMeter, estimate_tokens
 
@@ -79,7 +83,21 @@ class Compactor(Extension):
         return Compactor(self.config)
 
     def tools(self) -> list[Tool]:
-        return [Tool("compact", COMPACT_DESCRIPTION, CompactInput, self.compact_tool)]
+        return [Tool("compact", COMPACT_DESCRIPTION, CompactInput, self.compact_tool, kind="internal",
+                     tip="When the conversation grows long with output you no longer need, call compact.")]
+
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import compact_now, show_context
+
+        return {"context": SlashCommand("how full the context is: system, tools, messages, tool results, free",
+                                        partial(show_context, self)),
+                "compact": SlashCommand("summarise the conversation now; /compact FOCUS says what to keep",
+                                        partial(compact_now, self))}
+
+    def on_event(self, agent, event: str, data: dict) -> None:
+        if event == "SessionStart" and data.get("source") == "clear":
+            self.meter.forget()  # its last count described the old history
+            self.scheduled = False
 
     def compact_tool(self, args: CompactInput, ctx: ToolContext) -> str:
         """`compact`: only schedules. subtle: this tool_use is answered by the result we return, so the
@@ -152,10 +170,10 @@ class Compactor(Extension):
         agent.emit("PreCompact", trigger=trigger, focus=focus)
         # 2. save the whole history first: whatever the summary leaves out stays on disk
         transcript = self.save(agent)
-        # 3. ask the model itself, past every wrapper, for a summary of the part that goes
+        # 3. ask the model itself (the raw model, past every wrapper) for a summary of the part that goes
         request = summary_request(agent.config.model, messages[:cut], focus, self.config.summary_max_tokens)
         agent.view.model_start()
-        reply = getattr(agent.model, "inner", agent.model).query(request)
+        reply = agent.model.query(request)
         agent.view.model_end(reply)
         summary = reply_text(reply)
         if not summary:
@@ -181,4 +199,4 @@ class Compactor(Extension):
         return path.relative_to(agent.workdir).as_posix()
 
     def notice(self, agent, line: str) -> None:
-        agent.view.show(Text(f"✂ {line}", style="magenta"))
+        agent.view.notice(Text(f"✂ {line}", style="magenta"))

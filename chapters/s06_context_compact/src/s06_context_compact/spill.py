@@ -24,8 +24,7 @@ import re
 from pathlib import Path
 
 from s02_tool_use.files import write_atomic
-
-from .state import state_path
+from s02_tool_use.state import state_path
 
 HEAD_CHARS = 2_000
 TAIL_CHARS = 800

@@ -114,6 +114,7 @@ class ContextMeter:
         if self.counted is not None:
             counted, then = self.counted
             return max(0, counted + now - then)
-        if self.fixed is None:  # nothing sent yet: build a request to see the system prompt and tools
-            self.fixed = overhead_tokens(agent.request())
-        return self.fixed + now
+        # subtle: before the first reply the size of the system prompt and tools is unknown, and
+        # building a request just to measure them would run every extension's system_prompt twice;
+        # the first request goes out as it is, and its count (or s11, on a too-long error) takes over
+        return (self.fixed or 0) + now

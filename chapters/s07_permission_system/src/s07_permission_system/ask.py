@@ -9,7 +9,7 @@
 
 When "allow always" can help (no rule decided, and a rule would cover the call) two more answers
 appear: don't ask again this session, and the same saved to `.claude/settings.local.json`. With
-no terminal (`-q`, tests, the demo) there is no `ConsoleAsk`, and `Permissions` denies instead.
+no terminal (`-q`, tests, the demo) there is no `ConsoleAsk`, and `Permissions.ask` denies instead.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from s01_agent_loop.cli.console import summarize
+from s02_tool_use.extension import Verdict
 from s02_tool_use.tools import ToolCall
 
-from .decision import Decision
 from .permissions import Answer
 
 
@@ -32,7 +32,7 @@ class ConsoleAsk:
         self.console = console
         self.stream = stream  # None: the terminal; tests pass a file of typed answers
 
-    def __call__(self, call: ToolCall, decision: Decision) -> Answer:
+    def __call__(self, call: ToolCall, decision: Verdict) -> Answer:
         options = choices(decision)
         self.console.print(dialog(call, decision, [label for _, label in options]))
         try:
@@ -59,7 +59,7 @@ class ConsoleAsk:
         return line.strip()
 
 
-def choices(decision: Decision) -> list[tuple[str, str]]:
+def choices(decision: Verdict) -> list[tuple[str, str]]:
     """The answers offered: (Answer.choice, label)."""
     options = [("once", "Yes")]
     if decision.suggestions:
@@ -69,7 +69,7 @@ def choices(decision: Decision) -> list[tuple[str, str]]:
     return [*options, ("deny", "No, and tell the agent what to do differently")]
 
 
-def dialog(call: ToolCall, decision: Decision, labels: list[str]) -> Panel:
+def dialog(call: ToolCall, decision: Verdict, labels: list[str]) -> Panel:
     lines = [Text.assemble((call.name, "bold"), "  ", summarize(call.input, limit=300)),
              Text(f"why: {decision.reason}", style="dim")]
     lines += [Text(f"{n}. {label}") for n, label in enumerate(labels, 1)]

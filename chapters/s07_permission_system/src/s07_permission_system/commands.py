@@ -15,31 +15,27 @@ MODE_NOTES = {
 }
 
 
-def set_mode(agent, argument: str, console) -> None:
+def set_mode(permissions: Permissions, agent, argument: str, console) -> None:
     """`/mode` shows the permission mode and the others; `/mode plan` switches to plan."""
-    if (permissions := gate_of(agent, console)) is None:
-        return
     if argument and argument not in MODES:
         console.print(f"[red]unknown mode {argument!r}[/]; choose one of {', '.join(MODES)}")
         return
     if argument:
-        permissions.mode = argument
+        agent.config.permission_mode = argument
         console.print(Text.assemble(("mode: ", "bold"), (argument, "bold cyan"), f" ({MODE_NOTES[argument]})"))
         return
     for mode in MODES:
-        mark = "●" if mode == permissions.mode else " "
+        mark = "●" if mode == agent.config.permission_mode else " "
         console.print(Text.assemble(f"{mark} ", (f"{mode:<18}", "bold cyan" if mark == "●" else ""),
                                     (MODE_NOTES[mode], "dim")))
     console.print("[dim]/mode MODE switches[/]")
 
 
-def show_permissions(agent, argument: str, console) -> None:
+def show_permissions(permissions: Permissions, agent, argument: str, console) -> None:
     """`/permissions`: the mode, and every rule in force with where it came from."""
-    if (permissions := gate_of(agent, console)) is None:
-        return
     rules = permissions.load(agent)
-    console.print(Text.assemble(("mode: ", "bold"), (permissions.mode, "bold cyan"),
-                                f" ({MODE_NOTES[permissions.mode]})"))
+    mode = agent.config.permission_mode
+    console.print(Text.assemble(("mode: ", "bold"), (mode, "bold cyan"), f" ({MODE_NOTES[mode]})"))
     if rules:
         table = Table(box=None, padding=(0, 2))
         for column in ("", "rule", "from"):
@@ -53,11 +49,3 @@ def show_permissions(agent, argument: str, console) -> None:
         console.print("[dim]no rules: edits and shell commands are asked about (see .claude/settings.json)[/]")
     for problem in permissions.problems:
         console.print(Text(f"skipped {problem}", style="yellow"))
-
-
-def gate_of(agent, console) -> Permissions | None:
-    """The agent's `Permissions`, or None after saying there is none."""
-    permissions = Permissions.of(agent)
-    if permissions is None:
-        console.print("[dim]this agent has no permission gate[/]")
-    return permissions

@@ -1,9 +1,9 @@
 """What the rules say about one tool call: deny, ask or allow, why, and what "allow always" would add.
 
-A shell command is decided part by part (`compound.py`): a deny rule that meets any part, or any
-program a part may run, denies the whole; a part that is asked about, or that no rule allows,
-makes the whole an ask; only when every part is allowed is the command allowed. File tools are
-decided by their resolved path; any other tool by its name.
+A shell command (a tool of kind "shell") is decided part by part (`compound.py`): a deny rule that
+meets any part, or any program a part may run, denies the whole; a part that is asked about, or that
+no rule allows, makes the whole an ask; only when every part is allowed is the command allowed. A
+tool with a `path_arg` is decided by the resolved path; any other tool by its name.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from s02_tool_use.tools import Tool
+
 from .compound import Part, Unparseable, command_forms, mentioned_commands, split_command, wrapper
 from .rules import BEHAVIORS, PATH_RULES, Rule
-
-PATH_INPUTS = {"read_file": "path", "write_file": "path", "edit_file": "path", "glob": "path", "grep": "path"}
-"""The tools that take a path, and its field; glob and grep search the work dir without one."""
 
 
 @dataclass
@@ -38,14 +37,16 @@ def cite(rule: Rule) -> str:
     return f"the rule {rule} in {rule.source}"
 
 
-def rules_decision(tool_name: str, tool_input, rules: list[Rule], workdir: Path, home: Path) -> Decision | None:
+def rules_decision(tool_name: str, tool: Tool | None, tool_input, rules: list[Rule], workdir: Path,
+                   home: Path) -> Decision | None:
     """The first deny rule about this call, else the first ask, else the first allow; None if no
-    rule is about it (the mode decides then)."""
-    relevant = [rule for rule in rules if rule.covers(tool_name)]
-    if tool_name == "bash":
+    rule is about it (the mode decides then). `tool` is the registry's declaration (None: unknown)."""
+    kind = tool.kind if tool else None
+    relevant = [rule for rule in rules if rule.covers(tool_name, kind)]
+    if kind == "shell":
         command = tool_input.get("command") if isinstance(tool_input, dict) else None
         return command_decision(command if isinstance(command, str) else "", relevant)
-    path = call_path(tool_name, tool_input, workdir, home)
+    path = call_path(tool, tool_input, workdir, home)
     for behavior in BEHAVIORS:
         for rule in relevant:
             if rule.behavior != behavior:
@@ -55,12 +56,12 @@ def rules_decision(tool_name: str, tool_input, rules: list[Rule], workdir: Path,
     return None
 
 
-def call_path(tool_name: str, tool_input, workdir: Path, home: Path) -> Path | None:
-    """The resolved path a file tool would touch: `..` and symlinks followed, `~` expanded."""
-    field_name = PATH_INPUTS.get(tool_name)
-    if field_name is None or not isinstance(tool_input, dict):
+def call_path(tool: Tool | None, tool_input, workdir: Path, home: Path) -> Path | None:
+    """The resolved path a tool with a `path_arg` would touch: `..` and symlinks followed, `~`
+    expanded; the work dir when the field is left out (glob and grep search it)."""
+    if tool is None or tool.path_arg is None or not isinstance(tool_input, dict):
         return None
-    raw = tool_input.get(field_name) or "."
+    raw = tool_input.get(tool.path_arg) or "."
     if not isinstance(raw, str):
         return None
     path = Path(home, raw[2:]) if raw == "~" or raw.startswith("~/") else Path(workdir, raw)

@@ -1,36 +1,38 @@
 """Chapter 7: the permission gate. Every tool call passes it before it runs.
 
 Until s06 the model could run any command and write any file in the work dir. `Permissions` is
-an extension at s02's `pre_tool_use` point that decides each call: allow it, deny it (the model
-gets an `is_error` result that says why and what to do), or ask the user. It combines
-- the mode: `default` (ask before edits and shell), `acceptEdits`, `plan` (read-only),
-  `bypassPermissions` (everything but deny rules);
+an extension at s02's `pre_tool_use` point that gives each call a verdict: allow it, deny it (the
+model gets an `is_error` result that says why and what to do), or ask the user. It combines
+- the session's mode (`agent.config.permission_mode`): `default` (ask before edits and shell),
+  `acceptEdits`, `plan` (read-only), `bypassPermissions` (everything but deny rules);
+- what kind of access the tool needs: its own declaration (`Tool.kind`, `Tool.path_arg`);
 - the rules of the settings files (`rules.py`), deny before ask before allow, shell commands
-  part by part (`decision.py`, `compound.py`);
-- what a PreToolUse hook said about this call (`hint`, s08);
-- the user's answer to the ask (`ask.py`); with no terminal, an ask is a denial.
+  part by part (`decision.py`, `compound.py`).
+The harness folds its verdict with the other extensions' (a PreToolUse hook's allow settles only
+an ask that no rule made), and when the fold is "ask", s07 asks the user at the `ask` point
+(`ask.py`); with no terminal, an ask is a denial.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from rich.text import Text
 
-from s02_tool_use.harness import Extension
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension, Verdict
+from s02_tool_use.harness import PermissionMode
+from s02_tool_use.settings import read_settings, value_at
 from s02_tool_use.tools import ToolCall, ToolResult
 
 from .decision import Decision, call_path, rules_decision
-from .rules import Rule, rules_from_settings
-from .settings import read_settings, save_rule, value_at
+from .rules import Rule, rules_from_settings, save_rule
 
-Mode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
-MODES = ("default", "acceptEdits", "plan", "bypassPermissions")
-KINDS = {"bash": "shell", "read_file": "read", "glob": "read", "grep": "read", "write_file": "edit",
-         "edit_file": "edit", "TodoWrite": "internal", "Task": "internal", "Skill": "internal", "compact": "internal"}
+MODES: tuple[str, ...] = get_args(PermissionMode)  # default, acceptEdits, plan, bypassPermissions
 ADVICE = "Do not try to work around this; ask the user or choose another approach."
 PLAN_DENIAL = ("Permission to use {what} was denied: the session is in plan mode, where edits and shell commands "
                "are refused. Keep to reading and planning, and present your plan; the user can leave plan mode "
@@ -47,35 +49,28 @@ class Answer:
     """With `deny`: what the user wants done instead, passed on to the model."""
 
 
-Asker = Callable[[ToolCall, Decision], Answer]
+Asker = Callable[[ToolCall, Verdict], Answer]
 
 
 class Permissions(Extension):
-    def __init__(self, mode: Mode = "default", rules: list[Rule] | None = None, ask: Asker | None = None,
-                 home: Path | None = None):
-        if mode not in MODES:
-            raise ValueError(f"unknown permission mode {mode!r}; choose one of {', '.join(MODES)}")
-        self.mode = mode
-        """One of `MODES`; `/mode` changes it during a session."""
+    def __init__(self, rules: list[Rule] | None = None, ask: Asker | None = None, home: Path | None = None):
         self.rules = list(rules) if rules is not None else None  # None: read the settings files at first use
         self.session_rules: list[Rule] = []  # "allow always" answers
         self.problems: list[str] = []  # settings files or rules that were skipped
-        self.ask = ask  # None: no terminal, so an ask is a denial
+        self.asker = ask  # None: no terminal, so an ask is a denial
         self.home = Path.home() if home is None else Path(home)
-        self.hints: dict[str, str] = {}
-        self.kinds: dict[str, str] = dict(KINDS)
-        """Tool name -> "read", "edit", "shell" or "internal" (the harness's own state: always allowed).
-        Later chapters register their tools: `Permissions.of(agent).kinds["memory"] = "internal"`."""
-
-    def hint(self, call_id: str, behavior: Literal["allow", "ask"]) -> None:
-        """A PreToolUse step that ran before the gate (s08's hooks) decided for this call: "allow"
-        (do not ask the user; deny rules and plan mode still refuse) or "ask" (ask even if a rule
-        allows it)."""
-        self.hints[call_id] = behavior
 
     def for_subagent(self) -> Permissions:
-        """s04's protocol: a subagent's calls pass the same gate, mode and session rules."""
+        """A subagent's calls pass the same gate and session rules (its mode is copied with its config)."""
         return self
+
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import set_mode, show_permissions
+
+        return {"mode": SlashCommand("show the permission mode; /mode MODE switches (default, acceptEdits, plan, "
+                                     "bypassPermissions)", partial(set_mode, self)),
+                "permissions": SlashCommand("the permission rules in force and where each comes from",
+                                            partial(show_permissions, self))}
 
     def load(self, agent) -> list[Rule]:
         """The rules in force: the settings files' (read once) and this session's."""
@@ -87,94 +82,104 @@ class Permissions(Extension):
         if event == "SessionStart":
             self.load(agent)
             for problem in self.problems:
-                agent.view.show(Text(f"warning: permissions: {problem} (skipped)", style="yellow"))
+                agent.view.notice(Text(f"warning: permissions: {problem} (skipped)", style="yellow"))
 
     # ---------------------------------------------------------------------------------------
 
-    def pre_tool_use(self, agent, call: ToolCall) -> str | None:
-        """The gate: None lets the call run; a string is the denial the model gets."""
+    def pre_tool_use(self, agent, call: ToolCall) -> Verdict:
+        """The gate's verdict; a denial is shown to the user here, an ask is settled at `ask`."""
         decision = self.decide(agent, call)
-        if decision.behavior == "ask":
-            decision = self.resolve(agent, call, decision)
-        if decision.behavior != "deny":
-            return None
-        agent.view.show(Text.assemble(("✗ permission denied", "bold red"), (f": {decision.reason}", "red")))
-        return decision.message or f"Permission to use {describe(call)} was denied by {decision.reason}. {ADVICE}"
+        if decision.behavior == "deny":
+            self.show_denial(agent, decision)
+            return Verdict("deny", decision.reason, decision.message or self.denial(call, decision))
+        # subtle: only an ask rule's ask is firm; "no rule allows it" yields to a hook's explicit allow
+        firm = decision.rule is not None and decision.rule.behavior == "ask"
+        return Verdict(decision.behavior, decision.reason, by_default=not firm, suggestions=decision.suggestions)
 
     def decide(self, agent, call: ToolCall) -> Decision:
         """Allow, ask or deny, before anyone is asked."""
-        kind = self.kinds.get(call.name)
-        hint = self.hints.pop(call.id, None)
+        mode = agent.config.permission_mode
+        tool = agent.tools.tools.get(call.name)
+        kind = tool.kind if tool else None  # the tool's own declaration; None: unknown, so asked
         # 1. the rules: deny beats everything, in every mode
-        found = rules_decision(call.name, call.input, self.load(agent), agent.workdir, self.home)
+        found = rules_decision(call.name, tool, call.input, self.load(agent), agent.workdir, self.home)
         if found and found.behavior == "deny":
             return found
         # 2. the mode: bypass allows the rest; plan refuses whatever is not a read
-        if self.mode == "bypassPermissions":
+        if mode == "bypassPermissions":
             return Decision("allow", "bypassPermissions mode")
-        if self.mode == "plan" and kind not in ("read", "internal"):
+        if mode == "plan" and kind not in ("read", "internal"):
             return Decision("deny", "plan mode refuses edits and shell commands",
                             message=PLAN_DENIAL.format(what=describe(call)))
         if kind == "internal":
             return Decision("allow", "it only touches the harness's own state")
-        # 3. a hook's word about this call, then the ask and allow rules
-        if hint == "ask":
-            return Decision("ask", "a PreToolUse hook asks for approval")
-        if hint == "allow":
-            return Decision("allow", "a PreToolUse hook allowed it")
+        # 3. the ask and allow rules
         if found:
             return found
         # 4. no rule: reads are free, acceptEdits accepts edits, the rest is asked
-        if kind == "read" or (kind == "edit" and self.mode == "acceptEdits"):
-            return Decision("allow", f"{self.mode} mode allows {kind}s")
+        if kind == "read" or (kind == "edit" and mode == "acceptEdits"):
+            return Decision("allow", f"{mode} mode allows {kind}s")
         what = {"edit": "edits", "shell": "shell commands"}.get(kind, f"the tool {call.name}")
-        return Decision("ask", f"{self.mode} mode asks before {what}", suggestions=self.suggest(agent, call))
+        return Decision("ask", f"{mode} mode asks before {what}", suggestions=self.suggest(agent, call))
 
-    def resolve(self, agent, call: ToolCall, decision: Decision) -> Decision:
-        """Turn an ask into allow or deny: the user's answer, or a denial with no terminal."""
-        if self.ask is None:
-            return Decision("deny", f"needs approval ({decision.reason}), and there is no terminal to ask",
-                            message=f"Permission to use {describe(call)} was denied: it needs the user's approval "
-                                    f"({decision.reason}), and this session has no terminal to ask in. {ADVICE}")
-        answer = self.ask(call, decision)  # subtle: Ctrl-C here cancels the turn, like anywhere else
+    def ask(self, agent, call: ToolCall, verdict: Verdict) -> Verdict:
+        """Turn the folded ask into allow or deny: the user's answer, or a denial with no terminal."""
+        if self.asker is None:
+            reason = f"needs approval ({verdict.reason}), and there is no terminal to ask"
+            message = (f"Permission to use {describe(call)} was denied: it needs the user's approval "
+                       f"({verdict.reason}), and this session has no terminal to ask in. {ADVICE}")
+            self.show_denial(agent, Decision("deny", reason))
+            return Verdict("deny", reason, message)
+        answer = self.asker(call, verdict)  # subtle: Ctrl-C here cancels the turn, like anywhere else
         if answer.choice == "deny":
             said = f" They said: {answer.reason}" if answer.reason else " Do not retry it; ask the user how to go on."
-            return Decision("deny", "you said no", message=f"The user denied permission to use {describe(call)}.{said}")
+            self.show_denial(agent, Decision("deny", "you said no"))
+            return Verdict("deny", "you said no", f"The user denied permission to use {describe(call)}.{said}")
         if answer.choice in ("always", "save"):
-            self.session_rules += decision.suggestions
+            self.session_rules += verdict.suggestions
         if answer.choice == "save":
-            for rule in decision.suggestions:
+            for rule in verdict.suggestions:
                 try:
                     save_rule(agent.workdir, "allow", str(rule))
                 except ValueError as error:
-                    agent.view.show(Text(f"warning: {error}", style="yellow"))
-        return Decision("allow", "you allowed it")
+                    agent.view.notice(Text(f"warning: {error}", style="yellow"))
+        return Verdict("allow", "you allowed it")
 
     def suggest(self, agent, call: ToolCall) -> list[Rule]:
         """The rule "allow always" adds when no rule decided: this file, or this tool."""
-        path = call_path(call.name, call.input, agent.workdir, self.home)
+        tool = agent.tools.tools.get(call.name)
+        path = call_path(tool, call.input, agent.workdir, self.home)
         root = agent.workdir.resolve()
-        if self.kinds.get(call.name) == "edit" and path is not None:
+        if tool is not None and tool.kind == "edit" and path is not None:
             return [Rule("allow", "Edit", "./" + path.relative_to(root).as_posix())] if path.is_relative_to(root) else []
         return [Rule("allow", call.name)]
 
     def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
-        """glob and grep over a folder that holds denied files: leave those files out of the result."""
-        hidden = [r for r in self.load(agent) if r.behavior == "deny" and r.specifier and r.covers("read_file")]
-        if call.name not in ("glob", "grep") or result.is_error or not hidden:
+        """A result that lists files (glob, grep: `result.files`) over a folder that holds denied files:
+        leave those files' lines out, by the tool's own record of where each line came from."""
+        hidden = [r for r in self.load(agent) if r.behavior == "deny" and r.specifier and r.covers("read_file", "read")]
+        if result.files is None or result.is_error or not hidden:
             return None
         root = agent.workdir.resolve()
+        lines = result.content.split("\n")
+        if len(lines) != len(result.files):
+            return ToolResult("[the result could not be checked against the deny rules, so it is withheld]", True)
 
-        def visible(line: str) -> bool:
-            name = line.split(":", 1)[0] if call.name == "grep" else line  # grep: `path:line:text`
-            return not any(rule.matches_path(root / name, agent.workdir, self.home) for rule in hidden)
+        def visible(file: str | None) -> bool:
+            return file is None or not any(rule.matches_path(root / file, agent.workdir, self.home) for rule in hidden)
 
-        lines = result.content.splitlines()
-        kept = [line for line in lines if visible(line)]
+        kept = [(line, file) for line, file in zip(lines, result.files, strict=True) if visible(file)]
         if len(kept) == len(lines):
             return None
-        return ToolResult("\n".join([*kept, f"[{len(lines) - len(kept)} results in files that deny rules hide "
-                                             "were left out]"]))
+        note = f"[{len(lines) - len(kept)} results in files that deny rules hide were left out]"
+        return ToolResult("\n".join([*(line for line, _ in kept), note]), files=[*(f for _, f in kept), None])
+
+    def denial(self, call: ToolCall, decision: Decision) -> str:
+        return f"Permission to use {describe(call)} was denied by {decision.reason}. {ADVICE}"
+
+    @staticmethod
+    def show_denial(agent, decision: Decision) -> None:
+        agent.view.notice(Text.assemble(("✗ permission denied", "bold red"), (f": {decision.reason}", "red")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
     "Bash(git status:*)"      prefix: `git status`, `git status -s` (not `git statusx`)
     "Bash(npm run *)"         wildcard: `*` is any text; a trailing ` *` may also be nothing
     "Bash(npm test)"          exactly this command
-    "Read(./secrets/**)"      paths, gitignore style: read_file, and glob/grep's `path`
-    "Edit(src/**)"            paths for every editing tool: write_file, edit_file
+    "Read(./secrets/**)"      paths, gitignore style, for every tool of kind read (read_file, glob, grep)
+    "Edit(src/**)"            paths for every tool of kind edit (write_file, edit_file)
     "TodoWrite", "mcp__git"   any tool by its name (an MCP server's tools by their prefix)
 
 Path specifiers are anchored like Claude Code's: `//abs/path` absolute, `~/path` in the home
@@ -15,26 +15,27 @@ any depth. Paths are compared after resolving them, so `./a/../secrets/x` is sti
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from s02_tool_use.files import write_atomic
 from s02_tool_use.paths import glob_to_regex
-
-from .settings import SettingsFile, value_at
+from s02_tool_use.settings import SettingsFile, settings_paths, value_at
 
 BEHAVIORS = ("deny", "ask", "allow")  # the order rules are checked in: deny beats ask beats allow
 RULE_TOOLS = {
     "Bash": ("bash",),
-    "Read": ("read_file", "glob", "grep"),
-    "Edit": ("write_file", "edit_file"),
     "Write": ("write_file",),
     "Glob": ("glob",),
     "Grep": ("grep",),
 }
-"""Claude Code's tool names in rules, and this course's tools each one covers."""
+"""Claude Code's names for s02's tools, as rules write them."""
+RULE_KINDS = {"Read": "read", "Edit": "edit"}
+"""Rules about every tool of a kind, whichever chapter declares it (`Tool.kind`)."""
 PATH_RULES = frozenset({"Read", "Edit", "Write", "Glob", "Grep"})
 RULE = re.compile(r"^([A-Za-z0-9_*-]+)(?:\((.*)\))?$", re.DOTALL)
 SOURCES = {"user": "~/.claude/settings.json", "project": ".claude/settings.json", "local": ".claude/settings.local.json"}
@@ -61,9 +62,11 @@ class Rule:
         """A bare tool name or one exact command: the only rules that may vouch for a wrapper."""
         return self.specifier is None or "*" not in self.specifier
 
-    def covers(self, tool_name: str) -> bool:
-        """Whether the rule is about this tool at all."""
+    def covers(self, tool_name: str, kind: str | None = None) -> bool:
+        """Whether the rule is about this tool (of this kind) at all."""
         if tool_name in RULE_TOOLS.get(self.tool, ()) or tool_name == self.tool:
+            return True
+        if kind is not None and RULE_KINDS.get(self.tool) == kind:
             return True
         return self.tool.startswith("mcp__") and tool_name.startswith(self.tool + "__")
 
@@ -155,3 +158,25 @@ def path_pattern(spec: str, workdir: Path, home: Path) -> re.Pattern[str]:
     # 3. the base is resolved like the paths it is compared with (symlinked temp dirs on macOS)
     root = re.escape(base.resolve().as_posix().rstrip("/"))
     return re.compile(root + "/" + glob_to_regex(rest).pattern, re.DOTALL | (re.I if CASE_INSENSITIVE else 0))
+
+
+def save_rule(workdir: Path, behavior: str, rule: str) -> Path:
+    """Add `rule` to `permissions.<behavior>` in `.claude/settings.local.json`, keeping everything
+    else in the file; written atomically. A file that is not a JSON object is left alone (ValueError)."""
+    path = settings_paths(workdir)["local"]
+    data = {}
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not valid JSON ({error}); not changing it") from None
+    if not isinstance(data, dict) or not isinstance(data.setdefault("permissions", {}), dict):
+        raise ValueError(f"{path}: expected a JSON object with a `permissions` object; not changing it")
+    rules = data["permissions"].setdefault(behavior, [])
+    if not isinstance(rules, list):
+        raise ValueError(f"{path}: permissions.{behavior} is not a list; not changing it")
+    if rule not in rules:
+        rules.append(rule)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path

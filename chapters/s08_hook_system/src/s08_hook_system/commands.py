@@ -10,13 +10,9 @@ from .config import MATCHED_ON, load_hooks
 from .hooks import Hooks
 
 
-def show_hooks(agent, argument: str, console) -> None:
+def show_hooks(hooks: Hooks, agent, argument: str, console) -> None:
     """Re-read the settings files (Claude Code reads them once, at startup) and list every hook:
     event, matcher, command, timeout and the file it came from; then what was skipped."""
-    hooks = Hooks.of(agent)
-    if hooks is None:
-        console.print("[dim]this agent has no hooks extension[/]")
-        return
     hooks.config = config = load_hooks(agent.workdir, hooks.home)
     if not config.hooks:
         console.print("[dim]no hooks: add a `hooks` block to .claude/settings.json (see docs/s08-hook-system.md)[/]")

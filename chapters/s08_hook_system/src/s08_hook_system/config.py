@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s07_permission_system.settings import read_settings
+from s02_tool_use.settings import read_settings
 
 EVENTS = ("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "SubagentStop", "SessionStart", "PreCompact")
 MATCHED_ON = {"PreToolUse": "tool_name", "PostToolUse": "tool_name", "SessionStart": "source",

@@ -2,23 +2,25 @@
 
 Up to s07 only Python code plugged into the loop. `Hooks` is one extension that turns each point
 into a Claude Code hook event and runs the commands configured for it in `.claude/settings.json`:
-    pre_tool_use   -> PreToolUse     block the call, allow it (no ask), ask, or rewrite its input
+    pre_tool_use   -> PreToolUse     a verdict: deny (block) the call, allow it, ask, or rewrite its input
     post_tool_use  -> PostToolUse    feedback appended to the result the model reads
     on_event       -> UserPromptSubmit, Stop, SubagentStop, SessionStart, PreCompact
-The wiring plugs it in ahead of s07's `Permissions`, so a hook sees a call before the gate does,
-and its "allow" is only a hint: deny rules and plan mode still refuse.
+Hooks know nothing of permissions: their verdict meets s07's only in the harness's fold, where a
+hook's "allow" settles just the mode's default ask (deny rules, ask rules and plan mode still
+hold). The wiring plugs Hooks in ahead of s07, so the gate judges the input a hook rewrote.
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 
-from s02_tool_use.harness import Extension, Outcome
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension, Outcome, Verdict
 from s02_tool_use.tools import ToolCall, ToolResult
-from s07_permission_system.permissions import Permissions
 
 from .config import HookConfig, load_hooks
 from .runner import HookRun, run_hook
@@ -51,8 +53,14 @@ class Hooks(Extension):
     # ---------------------------------------------------------------------------------------
     # The events, one extension point each.
 
-    def pre_tool_use(self, agent, call: ToolCall) -> str | None:
-        hint = None
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import show_hooks
+
+        return {"hooks": SlashCommand("list the hooks in force and where they come from (re-reads the settings)",
+                                      partial(show_hooks, self))}
+
+    def pre_tool_use(self, agent, call: ToolCall) -> Verdict | None:
+        behavior, reasons, tool_input = None, [], None
         for run in self.run(agent, "PreToolUse", call.name, tool_name=call.name, tool_input=call.input,
                             tool_use_id=call.id):
             answer = run.specific()
@@ -60,17 +68,18 @@ class Hooks(Extension):
             # 1. exit 2, "deny" (or the older `decision: "block"`): the call does not run; the
             #    reason is its error result
             if run.blocks:
-                return f"Blocked by the {run.hook.label()}: {run.reason}"
+                return Verdict("deny", f"the {run.hook.label()}", f"Blocked by the {run.hook.label()}: {run.reason}")
             # 2. updatedInput replaces the input; the registry validates it like any other
             if isinstance(answer.get("updatedInput"), dict):
-                call.input = answer["updatedInput"]
-            # 3. "allow" and "ask" go to the permission gate as hints; "ask" wins over "allow"
-            if decision in ("allow", "ask") and hint != "ask":
-                hint = decision
-        permissions = Permissions.of(agent)
-        if hint and permissions is not None:
-            permissions.hint(call.id, hint)
-        return None
+                tool_input = answer["updatedInput"]
+            # 3. "allow" and "ask" are this extension's verdict; "ask" wins over "allow"
+            if decision in ("allow", "ask") and behavior != "ask":
+                behavior = decision
+                reasons.append(answer.get("permissionDecisionReason") or f"the {run.hook.label()}")
+        if behavior is None and tool_input is None:
+            return None
+        reason = f"a PreToolUse hook {'asks for approval' if behavior == 'ask' else 'allowed it'}"
+        return Verdict(behavior, f"{reason} ({reasons[-1]})" if reasons else reason, updated_input=tool_input)
 
     def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
         if result.is_error:
@@ -137,9 +146,8 @@ class Hooks(Extension):
 
     def payload(self, agent, event: str) -> dict:
         """The fields every hook gets on stdin."""
-        permissions = Permissions.of(agent)
         return {"session_id": self.session_id, "transcript_path": None, "cwd": str(agent.workdir),
-                "hook_event_name": event, "permission_mode": permissions.mode if permissions else "default"}
+                "hook_event_name": event, "permission_mode": agent.config.permission_mode}
 
     def show(self, agent, run: HookRun) -> None:
         """One line per hook run, and what it said (a PreToolUse block's reason is in the result)."""
@@ -163,8 +171,4 @@ class Hooks(Extension):
 
     @staticmethod
     def notify(agent, text: str, style: str) -> None:
-        view = agent.view
-        drew = getattr(view, "tool_drew", None)
-        view.show(Text(text, style=style))
-        if drew is not None:
-            view.tool_drew = drew  # subtle: a hook's line is not the tool's own output; keep its preview
+        agent.view.notice(Text(text, style=style))  # a line about the run, not the tool's own output

@@ -1,23 +1,22 @@
 """Chapter 8's agent in one screen: chapter 7's agent plus `Hooks`, plugged in ahead of s07's
-`Permissions` (a PreToolUse hook sees each call before the permission gate), and `/hooks`.
+`Permissions` (a PreToolUse hook sees each call before the permission gate), with `/hooks`.
 The demo lays hook scripts and a `hooks` block over the sample project (`demo_overlay/.claude/`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from s01_agent_loop.cli import Session, SlashCommand
+from s01_agent_loop.cli import Session
 from s07_permission_system.permissions import Permissions
 from s07_permission_system.wiring import CHAPTER as PREVIOUS
 from s07_permission_system.wiring import build as build_previous
 
-from .commands import show_hooks
 from .hooks import Hooks
 
 
 def build(session: Session):
     agent = build_previous(session)
-    agent.use(Hooks(), before=Permissions)
+    agent.use(Hooks(), before=Permissions)  # the gate then judges the input a hook may have rewritten
     return agent
 
 
@@ -26,7 +25,5 @@ CHAPTER = PREVIOUS.extend(
     title="hook system",
     build=build,
     here=__file__,
-    commands={"hooks": SlashCommand("list the hooks in force and where they come from (re-reads the settings)",
-                                    show_hooks)},
     overlays=(Path(__file__).with_name("demo_overlay"),),
 )

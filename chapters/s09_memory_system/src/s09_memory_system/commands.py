@@ -1,4 +1,4 @@
-"""The chapter's slash commands: `/memory` (what is remembered) and `/clear` (a new conversation)."""
+"""`/memory`: what is remembered, and what this session's prompt holds of it."""
 
 from __future__ import annotations
 
@@ -6,20 +6,14 @@ from rich.table import Table
 from rich.text import Text
 
 from s02_tool_use.paths import display_path
-from s03_todo_write.planner import TodoPlanner
-from s06_context_compact.compaction import Compactor
 
 from .index import short_description
 from .memory import Memory
 from .store import INDEX_FILE, memory_dir, scan
 
 
-def show_memory(agent, argument: str, console) -> None:
+def show_memory(memory: Memory, agent, argument: str, console) -> None:
     """`/memory`: every memory file as it is now, and whether this session's prompt has it."""
-    memory = Memory.of(agent)
-    if memory is None:
-        console.print("[red]this agent has no memory extension[/]")
-        return
     found = scan(agent.workdir)  # subtle: a fresh look at the files; the session's snapshot stays
     folder = display_path(agent.workdir, memory_dir(agent.workdir))
     if not found.memories:
@@ -38,19 +32,3 @@ def show_memory(agent, argument: str, console) -> None:
     memory.problems = found.problems
     for line in memory.warnings(agent.workdir):
         console.print(Text(line, style="yellow"))
-
-
-def clear_conversation(agent, argument: str, console) -> None:
-    """`/clear`: a new conversation in the same process. The history goes; the next prompt starts a
-    new session, so SessionStart fires again and memory (like the rest) reloads;
-    the plan goes with the history."""
-    agent.messages.clear()
-    agent.pending_context.clear()
-    agent.started, agent.start_source = False, "clear"  # SessionStart fires again, as Claude Code's "clear"
-    compactor = Compactor.of(agent)
-    if compactor is not None:
-        compactor.meter.forget()  # its last count described the old history
-    planner = TodoPlanner.of(agent)
-    if planner is not None:
-        planner.todos, planner.rounds_since_update = [], 0  # the plan belonged to the old conversation
-    console.print("[dim]new conversation: the history is empty; memory reloads before the next prompt[/]")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s02_tool_use.files import write_atomic
-from s06_context_compact.state import state_path
+from s02_tool_use.state import state_path
 
 from .store import INDEX_FILE, Scan, StoredMemory, memory_dir
 

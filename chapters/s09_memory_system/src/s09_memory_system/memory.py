@@ -12,13 +12,15 @@ an index of them, one line each, is in the system prompt of every later session 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from rich.text import Text
 
-from s02_tool_use.harness import Extension
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Extension, Section
 from s02_tool_use.paths import display_path
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 from s05_skill_loading.skill import NAME
@@ -88,7 +90,14 @@ class Memory(Extension):
         self.read_only = False  # a subagent's copy: the parent's snapshot and no tool
 
     def tools(self) -> list[Tool]:
-        return [] if self.read_only else [Tool(TOOL, DESCRIPTION, MemoryInput, self.memory)]
+        # kind "internal": it writes only the harness's own state, so the permission gate lets it through
+        return [] if self.read_only else [Tool(TOOL, DESCRIPTION, MemoryInput, self.memory, kind="internal")]
+
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import show_memory
+
+        return {"memory": SlashCommand("list the memories, and which ones this session's prompt holds",
+                                       partial(show_memory, self))}
 
     def for_subagent(self) -> Memory:
         """A subagent sees the parent's index (the user's standing instructions hold for it too) but
@@ -122,7 +131,7 @@ class Memory(Extension):
             done += (f" The old {shown} could not be read as a memory, so it was kept: moved to "
                      f"{display_path(workdir, moved)}.")
             if ctx.agent is not None:
-                ctx.agent.view.show(Text(f"memory: {done}", style="yellow"))
+                ctx.agent.view.notice(Text(f"memory: {done}", style="yellow"))
         return done
 
     # 2. load: a snapshot at SessionStart ----------------------------------------------------
@@ -140,9 +149,9 @@ class Memory(Extension):
         if shown:
             index = display_path(agent.workdir, memory_dir(agent.workdir) / INDEX_FILE)
             cut = f"; {len(left_out)} left out by the index's size cap" if left_out else ""
-            agent.view.show(Text(f"memory: {count(len(shown))} in the system prompt ({index}){cut}", style="dim"))
+            agent.view.notice(Text(f"memory: {count(len(shown))} in the system prompt ({index}){cut}", style="dim"))
         for line in self.warnings(agent.workdir):
-            agent.view.show(Text(line, style="yellow"))
+            agent.view.notice(Text(line, style="yellow"))
 
     def load(self, workdir: Path) -> Snapshot:
         """Scan the files, bring MEMORY.md up to date, and freeze the prompt section."""
@@ -163,10 +172,10 @@ class Memory(Extension):
 
     # 3. use: the same section in every request of the session -------------------------------
 
-    def system_prompt(self, agent) -> str:
+    def system_prompt(self, agent) -> Section:
         if self.snapshot is None:  # asked before the session started (e.g. `/context`)
             self.load(agent.workdir)
-        return self.snapshot.text
+        return Section("memory", self.snapshot.text)
 
 
 def count(n: int) -> str:

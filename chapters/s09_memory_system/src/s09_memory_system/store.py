@@ -27,9 +27,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from s02_tool_use.files import write_atomic
+from s02_tool_use.frontmatter import FrontmatterError, read_frontmatter
+from s02_tool_use.state import STATE_DIR, state_path
 from s02_tool_use.tools import describe_validation_error
-from s04_subagent.frontmatter import FrontmatterError, read_frontmatter
-from s06_context_compact.state import STATE_DIR, state_path
 
 TYPES = ("user", "feedback", "project", "reference")
 """Claude Code's four kinds of memory; see the `memory` tool's description for what goes where."""

@@ -16,46 +16,46 @@ from s06_context_compact.tokens import estimate_tokens
 
 from .claude_md import shown_path
 from .prompt import SystemPrompt
+from .sections import is_static
 
 
-def show_prompt(agent, argument: str, console) -> None:
-    system_prompt = SystemPrompt.of(agent)
-    sections = system_prompt.sections(agent) if system_prompt else []
+def show_prompt(system_prompt: SystemPrompt, agent, argument: str, console) -> None:
+    request = agent.draft()  # subtle: built by the same code as the next request, so it is what is sent
+    sections = request.sections
     chosen = next((section for section in sections if section.name == argument), None)
-    if not sections:
-        console.print("[dim]this agent's system prompt is not built by SystemPrompt[/]")
-    elif not argument:
-        console.print(prompt_table(agent, system_prompt, sections))
+    if not argument:
+        console.print(prompt_table(agent, system_prompt, request))
     elif chosen is None:
         console.print(f"[red]no section {argument!r}[/]; the sections are: {', '.join(s.name for s in sections)}")
     else:
-        part = "static" if chosen.static else "dynamic"
+        part = "static" if is_static(chosen) else "dynamic"
         size = f"{len(chosen.text):,} characters, ~{estimate_tokens(chosen.text):,} tokens"
         console.print(Text.assemble((f"── {chosen.name} ", "bold"), (f"({part}, {size})", "dim")))
         console.print(Text(chosen.text), highlight=False)
 
 
-def prompt_table(agent, system_prompt: SystemPrompt, sections) -> Group:
+def prompt_table(agent, system_prompt: SystemPrompt, request) -> Group:
     """The sections in request order, the tool definitions first (they open the cached prefix)."""
+    sections = request.sections
     table = Table(box=None, padding=(0, 2))
     for column, justify in (("section", "left"), ("part", "left"), ("characters", "right"),
                             ("~tokens", "right"), ("breakpoint", "left")):
         table.add_column(column, justify=justify)
-    tools = agent.tools.specs()
+    tools = request.tools
     table.add_row(f"({len(tools)} tools)", "static", f"{len(json.dumps(tools)):,}",
                   f"{estimate_tokens(tools):,}", "", style="dim")
-    n_static = sum(section.static for section in sections)
+    n_static = sum(map(is_static, sections))
     for i, section in enumerate(sections):
-        part = Text("static", style="cyan") if section.static else Text("dynamic", style="green")
-        mark = "◆ static end" if i == n_static - 1 else ""
-        mark = mark or ("◆ system end" if i == len(sections) - 1 else "")
+        part = Text("static", style="cyan") if is_static(section) else Text("dynamic", style="green")
+        where = "static end" if i == n_static - 1 else "system end" if i == len(sections) - 1 else ""
+        mark = f"◆ {where}" if section.cache else ""
         table.add_row(section.name, part, f"{len(section.text):,}", f"{estimate_tokens(section.text):,}",
                       Text(mark, style="magenta"))
     total = sum(len(s.text) for s in sections)
     lines = [Text.assemble(("system prompt: ", "bold"), f"{len(sections)} sections, {total:,} characters, "
                            f"~{sum(estimate_tokens(s.text) for s in sections):,} tokens"), table]
-    sent = ", ".join(system_prompt.breakpoints) or "none yet"
-    lines.append(Text(f"and ◆ on the last message of each request (on a copy) · last request's: {sent}", style="dim"))
+    sent = ", ".join(system_prompt.breakpoints) or "none"
+    lines.append(Text(f"and ◆ on the last message of each request (on a copy) · this request's: {sent}", style="dim"))
     lines += chain_lines(agent, system_prompt)
     usage = system_prompt.usage
     if usage["requests"]:

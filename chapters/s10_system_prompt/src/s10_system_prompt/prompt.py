@@ -1,10 +1,12 @@
 """Chapter 10: the system prompt, assembled from ordered sections and built for the prompt cache.
 
-Until now s02's `Harness.system_prompt` joined the identity and every extension's section into one
-string, rebuilt for each request. `SystemPrompt` takes over the request at `wrap_model_call`:
-- the prompt becomes a list of text blocks, one per section (sections.py), in a fixed order:
-  a **static** part (identity, tool guidance: the same for every session) then a **dynamic** part
-  (skills, memory, the CLAUDE.md chain, the environment: this session's);
+From s02 on the prompt is a list of named sections (each extension's `system_prompt`), sent as one
+text block each. `SystemPrompt` shapes them at s02's `shape_request` point, the one place every
+request is made (so `/context`, `/prompt` and compaction see exactly what is sent):
+- its own sections join the others': a static identity, the tool guidance (each tool's own `tip`),
+  the CLAUDE.md chain and the environment (claude_md.py, environment.py);
+- the sections go in a fixed order (sections.py): a **static** part (the same for every session)
+  then a **dynamic** part (skills, memory, CLAUDE.md, environment: this session's);
 - the CLAUDE.md chain and the environment are read once, at SessionStart, so the prompt stays
   byte-identical for the whole session;
 - `cache_control` breakpoints go at the end of the static part, at the end of the system prompt and
@@ -15,19 +17,18 @@ string, rebuilt for each request. `SystemPrompt` takes over the request at `wrap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 
-from s01_agent_loop.scripted.protocol import MAX_BREAKPOINTS, count_breakpoints
-from s02_tool_use.harness import Extension
-from s05_skill_loading.skills import Skills
-from s09_memory_system.memory import Memory
+from s01_agent_loop.cli import SlashCommand
+from s01_agent_loop.model import MAX_BREAKPOINTS, count_breakpoints
+from s02_tool_use.extension import Extension, Section
+from s02_tool_use.harness import EPHEMERAL, Request
 
 from . import claude_md, environment
-from .sections import IDENTITY, ORDER, Section, tool_guidance
-
-EPHEMERAL = {"type": "ephemeral"}
+from .sections import IDENTITY, arrange, is_static, tool_guidance
 
 
 @dataclass
@@ -47,14 +48,10 @@ class SystemPrompt(Extension):
         self.breakpoints: list[str] = []  # where the last request's breakpoints were, for /prompt
         self.usage = {"requests": 0, "input": 0, "cache_read": 0, "cache_write": 0}  # this session
 
-    def system_prompt(self, agent) -> None:
-        """Nothing: this extension builds the whole prompt itself, in `wrap_model_call`."""
-        return None
-
     def for_subagent(self) -> SystemPrompt:
         """A child gets the same sections and breakpoints over its own tools and extensions (its
-        type's instructions join the tool guidance), from the parent's snapshot: same CLAUDE.md,
-        same environment, no second read."""
+        type's instructions are one more static section), from the parent's snapshot: same
+        CLAUDE.md, same environment, no second read."""
         return SystemPrompt(self.home, self.snapshot)
 
     # -----------------------------------------------------------------------------------------
@@ -63,7 +60,7 @@ class SystemPrompt(Extension):
         if event == "SessionStart" and not self.inherited:
             self.take_snapshot(agent)
             for warning in self.snapshot.claude_md.warnings:
-                agent.view.show(Text(f"CLAUDE.md: {warning}", style="yellow"))
+                agent.view.notice(Text(f"CLAUDE.md: {warning}", style="yellow"))
 
     def take_snapshot(self, agent) -> Snapshot:
         """Read the CLAUDE.md chain and the environment now; a new session (SessionStart) reads again."""
@@ -72,50 +69,40 @@ class SystemPrompt(Extension):
         self.usage = dict.fromkeys(self.usage, 0)
         return self.snapshot
 
-    def sections(self, agent) -> list[Section]:
-        """The non-empty sections, in `ORDER`."""
+    def commands(self) -> dict[str, SlashCommand]:
+        from .commands import show_prompt
+
+        return {"prompt": SlashCommand("the system prompt's sections and sizes; /prompt NAME shows one",
+                                       partial(show_prompt, self))}
+
+    def shape_request(self, agent, request: Request) -> None:
+        # 1. the sections: s02's identity names the work dir, so ours replaces it (the work dir moves
+        #    to the environment section); the tool guidance and this session's snapshot join the rest
         snapshot = self.snapshot or self.take_snapshot(agent)
-        skills = memory = None
-        others = []
-        for extension in agent.extensions:
-            text = extension.system_prompt(agent) if extension is not self else None
-            if not text:
-                continue
-            if isinstance(extension, Skills):
-                skills = text
-            elif isinstance(extension, Memory):
-                memory = text
+        own = [Section("identity", IDENTITY), Section("tool_guidance", tool_guidance(agent.tools.tools.values()) or ""),
+               Section("claude_md", claude_md.render(snapshot.claude_md, agent.workdir) or ""),
+               Section("environment", environment.render(snapshot.environment))]
+        given = [section for section in request.sections if section.name != "identity"]
+        sections = arrange([section for section in [*own, *given] if section.text])
+        # 2. the tool definitions in a stable order
+        request.tools = self.stable_order(request.tools)
+        # 3. the breakpoints, in order of worth: the static part serves every session, the last
+        #    message every next turn, the end of the system prompt whatever survives a compaction
+        n_static = sum(map(is_static, sections))
+        wanted = [("static end", n_static - 1), *([("last message", None)] if request.messages else [])]
+        if len(sections) > n_static:
+            wanted.append(("system end", len(sections) - 1))
+        request.sections = sections
+        free = MAX_BREAKPOINTS - count_breakpoints(request.params())  # subtle: the API refuses a fifth
+        chosen = wanted[: max(0, free)]
+        for _, index in chosen:
+            if index is None:
+                request.messages = mark_last(request.messages)
             else:
-                others.append(text)
-        texts = {
-            "identity": IDENTITY,
-            "tool_guidance": tool_guidance(agent.tools.tools, others),
-            "skills": skills,
-            "memory": memory,
-            "claude_md": claude_md.render(snapshot.claude_md, agent.workdir),
-            "environment": environment.render(snapshot.environment),
-        }
-        return [Section(name, texts[name]) for name in ORDER if texts[name]]
+                sections[index] = Section(sections[index].name, sections[index].text, cache=True)
+        self.breakpoints = [where for where, _ in chosen]
 
     def wrap_model_call(self, agent, request: dict, call_next):
-        # 1. the system prompt as one text block per section, replacing s02's single string
-        sections = self.sections(agent)
-        system = [{"type": "text", "text": section.text} for section in sections]
-        # 2. the tool definitions in a stable order
-        request = {**request, "system": system, "tools": self.stable_order(request.get("tools") or [])}
-        # 3. the breakpoints, in order of worth: the static part serves every session, the last
-        # message every next turn, the end of the system prompt whatever survives a compaction
-        n_static = sum(section.static for section in sections)
-        wanted = [("static end", n_static - 1), ("last message", None)]
-        if len(system) > n_static:
-            wanted.append(("system end", len(system) - 1))
-        free = MAX_BREAKPOINTS - count_breakpoints(request)  # subtle: the API refuses a fifth
-        self.breakpoints = [where for where, _ in wanted[: max(0, free)]]
-        for _, index in wanted[: max(0, free)]:
-            if index is None:
-                request["messages"] = mark_last(request["messages"])
-            else:
-                system[index] = {**system[index], "cache_control": EPHEMERAL}
         reply = call_next(request)
         self.record(getattr(reply, "usage", None))
         return reply
@@ -147,6 +134,8 @@ class SystemPrompt(Extension):
 def mark_last(messages: list[dict]) -> list[dict]:
     """A copy of `messages` whose last content block carries a breakpoint. subtle: never mark
     `agent.messages` itself: each turn would add a marker, and the API refuses a fifth."""
+    if not messages:
+        return messages
     *earlier, last = messages
     content = last["content"]
     blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)

@@ -1,7 +1,8 @@
-"""The sections of the system prompt, in order, and the text of the two static ones.
+"""The sections of the system prompt, in order, and the text of the two static ones s10 writes.
 
     identity       static   who the agent is and how it works (the same for every project)
-    tool_guidance  static   how to use the tools it has, and other extensions' standing sections
+    tool_guidance  static   one tip per tool, from each tool's own declaration (`Tool.tip`)
+    (the others)   static   other extensions' standing sections: s03's planning, s04's subagent note
     skills         dynamic  s05's catalog of this project's skills
     memory         dynamic  s09's memories, as snapshotted at the start of the session
     claude_md      dynamic  the CLAUDE.md chain (claude_md.py)
@@ -14,10 +15,11 @@ text for every session of this agent: one cached prefix serves them all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from s02_tool_use.extension import Section
+from s02_tool_use.tools import Tool
 
-ORDER = ("identity", "tool_guidance", "skills", "memory", "claude_md", "environment")
-STATIC = ("identity", "tool_guidance")
+DYNAMIC = ("skills", "memory", "claude_md", "environment")
+"""The sections that are this session's, in the order they are sent, after every static one."""
 
 IDENTITY = """You are a coding agent: you help the user with software engineering tasks in the project \
 described in the Environment section below. Paths in your tools are relative to its working directory.
@@ -34,33 +36,22 @@ shows it works. If something fails, read the error and fix the cause.
 Be concise and direct. Do not restate what a tool already showed. Finish with a short answer that \
 says what you did and what you found; name files as `path` or `path:line`."""
 
-TOOL_TIPS = {
-    "read_file": "Read a file with read_file before you edit it; use offset and limit for long files.",
-    "edit_file": "Change files with edit_file (old_string must match exactly once); use write_file only "
-                 "for new files or complete rewrites.",
-    "glob": "Find files with glob and search their contents with grep, rather than find or grep in bash.",
-    "bash": "Use bash to run commands, tests and git; quote paths with spaces.",
-    "TodoWrite": "For a task of three steps or more, keep a plan with TodoWrite.",
-    "Task": "Hand broad searches and self-contained jobs to a subagent with Task; it returns one report.",
-    "Skill": "When a skill in the Skills section fits the task, load it with Skill before you start.",
-    "compact": "When the conversation grows long with output you no longer need, call compact.",
-}
-"""One line per tool, shown when the agent has that tool."""
+
+def arrange(sections: list[Section]) -> list[Section]:
+    """Static sections first (identity, tool guidance, then the others in the order given), then
+    the dynamic ones in `DYNAMIC` order."""
+    first = [s for s in sections if s.name in ("identity", "tool_guidance")]
+    first.sort(key=lambda s: s.name != "identity")
+    others = [s for s in sections if s.name not in ("identity", "tool_guidance", *DYNAMIC)]
+    by_name = {s.name: s for s in sections}
+    return [*first, *others, *(by_name[name] for name in DYNAMIC if name in by_name)]
 
 
-@dataclass(frozen=True)
-class Section:
-    name: str
-    text: str
-
-    @property
-    def static(self) -> bool:
-        return self.name in STATIC
+def is_static(section: Section) -> bool:
+    return section.name not in DYNAMIC
 
 
-def tool_guidance(tool_names, other_sections: list[str]) -> str:
-    """How to use the tools this agent has, then the sections of extensions without a place of
-    their own (s03's planning rules, s04's subagent note...)."""
-    tips = [f"- {tip}" for name, tip in TOOL_TIPS.items() if name in tool_names]
-    parts = ["# Using your tools\n" + "\n".join(tips)] if tips else []
-    return "\n\n".join([*parts, *other_sections])
+def tool_guidance(tools: list[Tool]) -> str | None:
+    """How to use the tools this agent has: each tool's own tip, in the registry's order."""
+    tips = [f"- {tool.tip}" for tool in tools if tool.tip]
+    return "# Using your tools\n" + "\n".join(tips) if tips else None

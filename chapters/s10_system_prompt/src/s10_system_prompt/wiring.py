@@ -1,5 +1,5 @@
 """Chapter 10's agent in one screen: chapter 9's agent plus `SystemPrompt` (the sectioned prompt,
-the CLAUDE.md chain, the environment snapshot, the cache breakpoints) and `/prompt`. The demo lays
+the CLAUDE.md chain, the environment snapshot, the cache breakpoints, `/prompt`). The demo lays
 a CLAUDE.md that imports docs/style.md (which imports docs/naming.md) and a CLAUDE.local.md over
 the sample project (`demo_overlay/`)."""
 
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from s01_agent_loop.cli import Session, SlashCommand
+from s01_agent_loop.cli import Session
 from s09_memory_system.wiring import CHAPTER as PREVIOUS
 from s09_memory_system.wiring import build as build_previous
 
-from .commands import show_prompt
 from .prompt import SystemPrompt
 
 
@@ -26,6 +25,5 @@ CHAPTER = PREVIOUS.extend(
     title="system prompt",
     build=build,
     here=__file__,
-    commands={"prompt": SlashCommand("the system prompt's sections and sizes; /prompt NAME shows one", show_prompt)},
     overlays=(Path(__file__).with_name("demo_overlay"),),
 )

@@ -8,7 +8,7 @@ because the model was done. Two things can be cut:
   would write a truncated file.
 s01's loop runs every tool_use of a reply and then stops, because the stop_reason is not
 `tool_use`. `Continuation` changes both, at two of s02's points:
-    pre_tool_use       the cut call is refused: an error result asks for it again, smaller
+    pre_tool_use       the cut call is denied: an error result asks for it again, smaller
                        (so the call still gets its tool_result: the history stays valid)
     on_event("Stop")   the model wanted to stop at max_tokens: block, with "continue" as the reason
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from s02_tool_use.harness import Extension, Outcome
+from s02_tool_use.extension import Extension, Outcome, Verdict
 from s02_tool_use.tools import ToolCall
 
 CUT_CALL = ("This call was cut off by max_tokens before its input was complete, so it was not run. "
@@ -51,10 +51,10 @@ class Continuation(Extension):
         self.max_tokens = request.get("max_tokens", 0)
         return reply
 
-    def pre_tool_use(self, agent, call: ToolCall) -> str | None:
-        # 2. the cut call is answered with an error instead of being run
+    def pre_tool_use(self, agent, call: ToolCall) -> Verdict | None:
+        # 2. the cut call is denied: an error result instead of a run
         if call.id == self.cut_call:
-            return CUT_CALL
+            return Verdict("deny", "its input was cut off by max_tokens", CUT_CALL)
         return None
 
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
@@ -76,4 +76,4 @@ class Continuation(Extension):
         return Outcome(block=CONTINUE)
 
     def notice(self, agent, line: str) -> None:
-        agent.view.show(Text(f"↪ {line}", style="yellow"))
+        agent.view.notice(Text(f"↪ {line}", style="yellow"))

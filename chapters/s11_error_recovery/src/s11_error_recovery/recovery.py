@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from s01_agent_loop.errors import AgentStop
-from s02_tool_use.harness import Extension
+from s02_tool_use.extension import Extension
 from s06_context_compact.compaction import Compactor
 
 from .backoff import countdown, delay_before, notice

@@ -17,7 +17,7 @@ from typing import Any
 class SlashCommand:
     help: str
     run: Callable[[Any, str, Any], None]
-    """Called as `run(agent, argument_text, console)`."""
+    """Called as `run(agent, argument_text, console)`; an agent lists its own in `agent.commands()`."""
 
 
 @dataclass(frozen=True)
@@ -26,21 +26,24 @@ class Chapter:
     """The package and console script name, e.g. `s01_agent_loop`."""
     title: str
     build: Callable[[Session], Any]
-    """Assembles this chapter's agent."""
+    """Assembles this chapter's agent. Its slash commands come from the agent (`agent.commands()`)."""
     scenario: Path | None = None
     """The `--demo` script (YAML)."""
-    commands: Mapping[str, SlashCommand] = field(default_factory=dict)
-    """Slash commands beyond /help and /exit."""
     overlays: tuple[Path, ...] = ()
     """Folders copied over the sample project for this chapter's demo."""
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    demo_args: Mapping[str, Any] = field(default_factory=dict)
+    """Option values `--demo` uses unless the command line sets them: `{"context_budget": 14_000}`."""
+    model_retries: int = 2
+    """The SDK's own quiet retries of a failed call (s11 sets 0: it retries itself, visibly)."""
 
     def extend(self, *, name: str, title: str, build: Callable[[Session], Any], here: str,
-               commands: Mapping[str, SlashCommand] | None = None, overlays: tuple[Path, ...] = (),
-               add_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> Chapter:
+               overlays: tuple[Path, ...] = (), inherit_overlays: bool = True,
+               add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+               demo_args: Mapping[str, Any] | None = None, model_retries: int | None = None) -> Chapter:
         """The next chapter: its own name, title and `build`; the demo scenario `demo.yaml` beside
-        `here` (the wiring module's `__file__`); this chapter's commands, overlays and options plus
-        the new ones."""
+        `here` (the wiring module's `__file__`); this chapter's overlays (unless
+        `inherit_overlays=False`), options and demo values plus the new ones."""
         previous_arguments = self.add_arguments
 
         def both_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,8 +53,10 @@ class Chapter:
 
         return replace(
             self, name=name, title=title, build=build, scenario=Path(here).with_name("demo.yaml"),
-            commands={**self.commands, **(commands or {})}, overlays=(*self.overlays, *overlays),
+            overlays=(*(self.overlays if inherit_overlays else ()), *overlays),
             add_arguments=both_arguments if previous_arguments or add_arguments else None,
+            demo_args={**self.demo_args, **(demo_args or {})},
+            model_retries=self.model_retries if model_retries is None else model_retries,
         )
 
 

@@ -82,6 +82,11 @@ class ConsoleView(View):
         self.stop_spinner()
         self.console.print(self.pad(item))
 
+    def notice(self, item) -> None:
+        """Like `show`, but a line about the run: the running tool's preview still follows."""
+        self.stop_spinner()
+        self.console.print(self.pad(item))
+
     def nested(self) -> ConsoleView:
         """A view for a run inside this one (a subagent), drawn one step further in."""
         return ConsoleView(self.console, quiet=self.quiet, indent=self.indent + 1)

@@ -34,7 +34,7 @@ def run_demo(chapter, args) -> int:
         )
         if scenario.intro:
             banner += "\n" + scenario.intro.strip()
-        status = run_agent(chapter, args, AnthropicModel(settings, max_retries=2), workdir, settings.model,
+        status = run_agent(chapter, args, AnthropicModel(settings, chapter.model_retries), workdir, settings.model,
                            banner, prompts=scenario.prompts)
     try:
         server.assert_done()

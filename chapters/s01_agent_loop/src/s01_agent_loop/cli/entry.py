@@ -54,7 +54,7 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
     from ..model import AnthropicModel
     from .run import run_agent
 
-    return run_agent(chapter, args, AnthropicModel(settings), workdir, settings.model, settings.describe())
+    return run_agent(chapter, args, AnthropicModel(settings, chapter.model_retries), workdir, settings.model, settings.describe())
 
 
 def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
@@ -70,7 +70,12 @@ def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     if chapter.add_arguments:
         chapter.add_arguments(parser)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.demo:  # the demo's own values for what the command line left unset
+        for option, value in chapter.demo_args.items():
+            if getattr(args, option, None) is None:
+                setattr(args, option, value)
+    return args
 
 
 def warm_up_sdk() -> None:

@@ -34,9 +34,9 @@ def submit(chapter, agent, line: str, console) -> str | None:
     """Run one user line: a slash command or a task. Returns the answer, or None on failure."""
     if line.startswith("/"):
         name, _, argument = line[1:].partition(" ")
-        command = chapter.commands.get(name)
+        command = agent.commands().get(name)
         if name == "help":
-            show_help(chapter, console)
+            show_help(agent, console)
         elif command is None:
             console.print(f"[red]unknown command /{name}[/]; /help lists them")
         else:
@@ -55,9 +55,9 @@ def submit(chapter, agent, line: str, console) -> str | None:
     return None
 
 
-def show_help(chapter, console) -> None:
-    rows = {"help": "this list", "exit": "leave (Ctrl-D works too)"}
-    rows.update({name: command.help for name, command in chapter.commands.items()})
+def show_help(agent, console) -> None:
+    rows = {"help": "this list", "exit": "leave (Ctrl-D works too; /quit too)"}
+    rows.update({name: command.help for name, command in agent.commands().items()})
     width = max(map(len, rows))
     for name, text in rows.items():
         console.print(f"  [bold]/{name:<{width}}[/]  {text}")

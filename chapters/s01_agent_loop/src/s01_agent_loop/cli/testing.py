@@ -36,6 +36,18 @@ def run_chapter(
     )
 
 
+def slash(agent, line: str, console) -> None:
+    """Run a slash command as the REPL would: `slash(agent, "/mode plan", console)`."""
+    name, _, argument = line.removeprefix("/").partition(" ")
+    agent.commands()[name].run(agent, argument.strip(), console)
+
+
+def system_text(request: dict) -> str:
+    """A request's system prompt as one string, whether it was sent as a string or as text blocks."""
+    system = request.get("system") or ""
+    return system if isinstance(system, str) else "\n\n".join(block["text"] for block in system)
+
+
 class RecordingView(View):
     """A `View` for tests that keeps what the user would have seen: what capabilities `show`, the
     tools started, and the views of nested runs (subagents)."""

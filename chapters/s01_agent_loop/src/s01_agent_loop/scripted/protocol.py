@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from ..model import MAX_BREAKPOINTS, count_breakpoints
+
 TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 BLOCK_TYPES = ("text", "tool_use", "tool_result", "image", "thinking", "redacted_thinking", "document")
 ASSISTANT_ONLY = ("tool_use", "thinking", "redacted_thinking")
-MAX_BREAKPOINTS = 4
+__all__ = ["MAX_BREAKPOINTS", "check_request", "count_breakpoints"]
 
 
 def check_request(body: dict) -> list[str]:
@@ -173,20 +175,6 @@ def _check_pairing(messages: list) -> list[str]:
         if missing and _role(message) == "assistant":
             problems.append(f"messages.{i}: tool_use {missing} has no tool_result in the message right after it")
     return problems
-
-
-def count_breakpoints(body: dict) -> int:
-    """How many `cache_control` markers the request carries (the top-level one counts too)."""
-    blocks = list(body.get("tools") or [])
-    if isinstance(body.get("system"), list):
-        blocks += body["system"]
-    for message in body.get("messages") or []:
-        for block in _blocks(message):
-            blocks.append(block)
-            if block.get("type") == "tool_result" and isinstance(block.get("content"), list):
-                blocks += block["content"]
-    marked = [b for b in blocks if isinstance(b, dict) and b.get("cache_control")]
-    return len(marked) + (1 if body.get("cache_control") else 0)
 
 
 # ---------------------------------------------------------------------------------------------

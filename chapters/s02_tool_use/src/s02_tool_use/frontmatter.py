@@ -1,5 +1,5 @@
-"""Markdown files with a YAML frontmatter, the format of Claude Code's agent files (and, in later
-chapters, of skills and memories):
+"""Markdown files with a YAML frontmatter, the format of Claude Code's agent files (s04), skills
+(s05) and memories (s09), so s02 owns the reader:
 
     ---
     name: reviewer

@@ -1,7 +1,8 @@
 """The harness's own runtime state: one folder, `<workdir>/.harness/`, that git never sees.
 
-Chapter 6 is the first to write there (spilled tool outputs, transcripts); later chapters put
-their tasks, memory, inboxes and worktrees beside them, always through `state_dir`:
+s02 owns it so that every chapter finds it in one place: s06 is the first to write there (spilled
+tool outputs, transcripts); later chapters put their memory, tasks, inboxes and worktrees beside
+them, always through `state_dir`:
 
     path = state_path(workdir, "transcripts", "20261105-142301-a3f9-1.jsonl")   # folders made
     write_atomic(path, text)    # s02: a reader sees the old file or the new one, never half
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from s02_tool_use.files import write_atomic
+from .files import write_atomic
 
 STATE_DIR = ".harness"
 

@@ -1,4 +1,5 @@
-"""Claude Code's settings files: where s07 reads permission rules (and s08 reads hooks).
+"""Claude Code's settings files, read in one place: s07 reads permission rules there, s08 hooks
+(and later chapters their own blocks), so s02 owns the reader.
 
 Three files, read in this order; the later one is more specific:
     ~/.claude/settings.json             user: every project on this machine
@@ -15,8 +16,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from s02_tool_use.files import write_atomic
 
 SCOPES = ("user", "project", "local")
 
@@ -75,25 +74,3 @@ def merged_list(files: list[SettingsFile], *keys: str) -> list:
 def most_specific(files: list[SettingsFile], *keys: str):
     """The value at `keys` in the most specific file that sets it, or None."""
     return next((value for file in reversed(files) if (value := value_at(file.data, keys)) is not None), None)
-
-
-def save_rule(workdir: Path, behavior: str, rule: str) -> Path:
-    """Add `rule` to `permissions.<behavior>` in `.claude/settings.local.json`, keeping everything
-    else in the file; written atomically. A file that is not a JSON object is left alone (ValueError)."""
-    path = settings_paths(workdir)["local"]
-    data = {}
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path} is not valid JSON ({error}); not changing it") from None
-    if not isinstance(data, dict) or not isinstance(data.setdefault("permissions", {}), dict):
-        raise ValueError(f"{path}: expected a JSON object with a `permissions` object; not changing it")
-    rules = data["permissions"].setdefault(behavior, [])
-    if not isinstance(rules, list):
-        raise ValueError(f"{path}: permissions.{behavior} is not a list; not changing it")
-    if rule not in rules:
-        rules.append(rule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return path
