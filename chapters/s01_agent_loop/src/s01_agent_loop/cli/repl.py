@@ -58,9 +58,14 @@ def submit(chapter, agent, line: str, console) -> str | None:
 def show_help(agent, console) -> None:
     rows = {"help": "this list", "exit": "leave (Ctrl-D works too; /quit too)"}
     rows.update({name: command.help for name, command in agent.commands().items()})
-    width = max(map(len, rows))
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2))  # subtle: a grid wraps a long help text under itself, not under the name
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
     for name, text in rows.items():
-        console.print(f"  [bold]/{name:<{width}}[/]  {text}")
+        table.add_row(f"  /{name}", text)
+    console.print(table)
 
 
 def line_reader():
