@@ -279,6 +279,7 @@ def test_extensions_order_is_explicit_and_listed(tmp_path):
     agent.commands()["extensions"].run(agent, "", console)
     rows = {line.split()[0]: " ".join(line.split()[1:]) for line in console.file.getvalue().splitlines() if line.strip()}
     assert rows["wrap_model_call"] == "Outer → Recorder" and rows["pre_tool_use"] == "Guard → Recorder"
+    assert rows["post_tool_use"] == "Recorder → Guard"  # on the way back out
     assert rows["ask"] == "-" and rows["order"] == "plugged in: Outer, Guard, Recorder"
 
 
@@ -295,3 +296,20 @@ def test_new_session_empties_the_history_and_starts_a_session_with_source_clear(
     assert (agent.messages, agent.pending_context, recorder.sources) == ([], [], ["startup", "clear"])
     agent.run("second")
     assert recorder.sources == ["startup", "clear"] and len(agent.messages) == 2
+
+
+def test_post_tool_use_runs_innermost_first(tmp_path):
+    seen = []
+
+    class Tag(Extension):
+        def __init__(self, tag):
+            self.tag = tag
+
+        def post_tool_use(self, agent, call, result):
+            seen.append((self.tag, result.content))
+            return ToolResult(f"{result.content}+{self.tag}")
+
+    agent, _ = harness(tmp_path, [tool_use("echo", word="x"), text("ok")], Tag("outer"), Tag("inner"))
+    agent.run("go")
+    assert seen == [("inner", "echo: x"), ("outer", "echo: x+inner")]
+    assert results(agent)[0]["content"] == "echo: x+inner+outer"

@@ -27,7 +27,7 @@ EXTRA = [Tool("TodoWrite", "test tool", Nothing, lambda args, ctx: "ran", kind="
 CALLS = {
     "read": ("read_file", {"path": "a.txt"}),
     "edit": ("write_file", {"path": "b.txt", "content": "x"}),
-    "shell": ("bash", {"command": "echo hi"}),
+    "shell": ("bash", {"command": "touch made.txt"}),
     "internal": ("TodoWrite", {}),
     "unknown": ("deploy", {}),
 }
@@ -67,7 +67,7 @@ def test_each_mode_without_rules_and_without_a_terminal(tmp_path, mode, allowed)
     if mode == "plan":
         assert "plan mode" in refusal
     elif mode != "bypassPermissions":
-        assert "no terminal to ask in" in refusal and "no allow rule matches `echo hi`" in refusal
+        assert "no terminal to ask in" in refusal and "no allow rule matches `touch made.txt`" in refusal
     if mode == "default":
         assert "default mode asks before edits" in results[list(CALLS).index("edit")]["content"]
 
@@ -138,15 +138,15 @@ def test_ask_allow_once_asks_again_next_time(tmp_path):
     assert results[0]["content"] == "one" and results[1]["is_error"] is True
     assert results[1]["content"].startswith("The user denied permission to use bash with command `echo two`.")
     shown = console.file.getvalue()
-    assert shown.count("permission needed") == 2 and "don't ask again this session for Bash(echo two:*)" in shown
+    assert shown.count("permission needed") == 2 and "don't ask again this session for Bash(echo:*)" in shown
 
 
 def test_ask_allow_always_remembers_the_rule_for_the_session(tmp_path):
     settle(tmp_path)
     gate, console = asking(tmp_path, "2\n")
-    results = run_calls(tmp_path, [("bash", {"command": "echo one"}), ("bash", {"command": "echo one more"})], gate)
-    assert [r["content"] for r in results] == ["one", "one more"]
-    assert [str(r) for r in gate.session_rules] == ["Bash(echo one:*)"]
+    results = run_calls(tmp_path, [("bash", {"command": "echo one"}), ("bash", {"command": "echo two"})], gate)
+    assert [r["content"] for r in results] == ["one", "two"]
+    assert [str(r) for r in gate.session_rules] == ["Bash(echo:*)"]  # the program, as Claude Code suggests
     assert console.file.getvalue().count("permission needed") == 1
     assert not (tmp_path / ".claude" / "settings.local.json").exists()
 

@@ -42,7 +42,7 @@ ATTACKS = [
     ("ls `touch pwn`", "bash", {"command": "ls `touch pwn`"}),
     ('ls "$(touch pwn)" in double quotes', "bash", {"command": 'ls "$(touch pwn)"'}),
     ("ls <(touch pwn) process substitution", "bash", {"command": "ls <(touch pwn)"}),
-    ("python -m unittest <<EOF here-document", "bash", {"command": "python -m unittest <<EOF\nx\nEOF"}),
+    ("python -m unittest <<EOF here-document", "bash", {"command": "python -m unittest <<EOF\n$(touch pwn)\nEOF"}),
     ("eval 'touch pwn'", "bash", {"command": "eval 'touch pwn'"}),
     ("ls 'pwn (unclosed quote)", "bash", {"command": "ls 'pwn"}),
     ("ls $'\\x3b' touch pwn (ANSI-C quoting)", "bash", {"command": "ls $'\\x3b' touch pwn"}),

@@ -49,14 +49,14 @@ def test_the_context_system_row_is_the_system_prompt_as_sent(chapter, tmp_path):
 def test_each_extension_builds_its_section_once_per_request(chapter, tmp_path):
     agent, model = agent_of(chapter, tmp_path, script(3))
     calls = Counter()
-    for extension in agent.extensions:
-        original = extension.system_prompt
-
-        def counted(agent, original=original, name=type(extension).__name__):
+    def counting(name, original):
+        def counted(agent):
             calls[name] += 1
             return original(agent)
+        return counted
 
-        extension.system_prompt = counted
+    for extension in agent.extensions:
+        extension.system_prompt = counting(type(extension).__name__, extension.system_prompt)
     agent.run("read the notes three times")
     assert len(model.calls) == 4
     assert set(calls.values()) == {4}, calls  # every extension, once for each of the 4 requests

@@ -11,7 +11,7 @@ brackets):
     wrap_model_call   around each model call (retries, metering)
     pre_tool_use      a `Verdict` on a tool call: allow, ask or deny, maybe a rewritten input [PreToolUse]
     ask               turn an "ask" into allow or deny (s07 asks the user)
-    post_tool_use     rewrite or annotate a tool result                          [PostToolUse]
+    post_tool_use     rewrite or annotate a tool result, last extension first   [PostToolUse]
     on_event("Stop")  the model wants to stop; block to keep going              [Stop]
 
 Besides the points: `tools()` it adds, `commands()` for the REPL, and `for_subagent()`, what a

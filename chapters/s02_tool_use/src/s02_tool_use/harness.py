@@ -87,7 +87,8 @@ class Harness(Agent):
     def use(self, extension: Extension, *, before: type[Extension] | None = None,
             outermost: bool = False) -> Harness:
         """Plug a capability in: its tools join the registry, its methods join the loop.
-        Extensions meet each point in the order they were plugged in, unless told otherwise:
+        Extensions meet each point in the order they were plugged in (`post_tool_use` in reverse,
+        on the way back out), unless told otherwise:
         `outermost=True` puts this one first (its `wrap_model_call` wraps all the others);
         `before=Permissions` puts it ahead of that class's extension."""
         ahead = before.of(self) if before else None
@@ -100,7 +101,7 @@ class Harness(Agent):
         from .commands import clear_conversation, show_extensions
 
         found = {"extensions": SlashCommand("which extension runs at which point, in order", show_extensions),
-                 "clear": SlashCommand("start a new conversation: empty history; session state resets",
+                 "clear": SlashCommand("start a new conversation: empty history, session state reset",
                                        clear_conversation)}
         for extension in self.extensions:
             found |= extension.commands()
@@ -181,8 +182,9 @@ class Harness(Agent):
             return verdict.message or f"Permission to use {call.name} was denied: {verdict.reason}.", True
         # 2. the registry validates the input and turns every failure into an error result
         result = self.tools.call(call.name, call.input, ToolContext(self.workdir, self))
-        # 3. any extension may rewrite the result
-        for extension in self.extensions:
+        # 3. any extension may rewrite the result, innermost first: the way back out, as in
+        #    wrap_model_call (the gate that judged the call last is the first to see its result)
+        for extension in reversed(self.extensions):
             result = extension.post_tool_use(self, call, result) or result
         return result.content, result.is_error
 

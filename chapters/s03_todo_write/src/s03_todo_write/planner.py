@@ -101,7 +101,7 @@ class TodoPlanner(Extension):
             reminder = REMINDER.format(n=self.rounds_since_update, plan=plan_text(self.todos))
             agent.add_user([{"type": "text", "text": reminder}])
             note = f"↻ reminded the model of its plan ({self.rounds_since_update} rounds without an update)"
-            agent.view.show(Text(note, style="dim"))
+            agent.view.notice(Text(note, style="dim"))
             # 3. count again from zero: one reminder per `remind_after` quiet rounds, not one per round
             self.rounds_since_update = 0
         # 4. the request about to go out is one more round; a TodoWrite in its reply sets this back to 0

@@ -99,7 +99,7 @@ class Subagents(Extension):
     def on_event(self, agent, event: str, data: dict) -> None:
         if event == "SessionStart" and self.catalog is None:
             for warning in self.load(agent).warnings:
-                agent.view.show(Text(f"warning: {warning} (skipped)", style="yellow"))
+                agent.view.notice(Text(f"warning: {warning} (skipped)", style="yellow"))
 
     def run_task(self, args: TaskInput, ctx: ToolContext) -> str:
         """The `Task` tool: run a child to the end and return its final text."""

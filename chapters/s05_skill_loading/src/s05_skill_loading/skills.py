@@ -53,7 +53,7 @@ class Skills(Extension):
         return {"skills": SlashCommand("list the skills and where they come from (rescans)", partial(list_skills, self))}
 
     def for_subagent(self) -> Skills:
-        """Subagents share the skills (s04's protocol): the catalog is the same for them."""
+        """Subagents share the skills (s02's `Extension.for_subagent`): the catalog is the same for them."""
         return self
 
     # 1. discover: once, then from the cache ---------------------------------------------------
@@ -77,7 +77,7 @@ class Skills(Extension):
     def before_request(self, agent) -> None:
         self.catalog_for(agent.workdir)
         for notice in self.take_notices():
-            agent.view.show(Text(f"skills: {notice}", style="yellow"))
+            agent.view.notice(Text(f"skills: {notice}", style="yellow"))
 
     # 2. advertise: names and descriptions only ------------------------------------------------
 

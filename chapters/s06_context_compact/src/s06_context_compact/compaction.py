@@ -79,7 +79,7 @@ class Compactor(Extension):
         self.scheduled_focus: str | None = None
 
     def for_subagent(self) -> Compactor:
-        """A subagent has its own context: a fresh compactor with the same settings (s04's protocol)."""
+        """A subagent has its own context: a fresh compactor with the same settings (s02's `Extension.for_subagent`)."""
         return Compactor(self.config)
 
     def tools(self) -> list[Tool]:

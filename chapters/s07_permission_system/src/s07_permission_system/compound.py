@@ -1,15 +1,20 @@
-"""Splitting a shell command into the simple commands it runs, or saying that we cannot.
+"""Which simple commands a shell command runs, read from a real bash syntax tree, or why we cannot say.
 
 A rule such as `Bash(git status:*)` vouches for one command. `git status && rm -rf build` is two,
-so every part is checked on its own and the whole is allowed only if every part is. A small
-scanner does the splitting: it knows quotes and escapes, the operators `;` `&` `|` `&&` `||` and
-newlines, subshell parentheses and redirections. What it cannot read with confidence (a command
-inside the command: `$(...)`, backticks, `<(...)`; here-documents; `eval`; shell keywords; an
-unclosed quote) raises `Unparseable`, and the caller asks the user.
+so every part is checked on its own and the whole is allowed only if every part is. Splitting a
+command by hand is where permission layers break (quotes, `${...}`, `$[...]`, here-strings...), so
+the parsing is done by tree-sitter with the bash grammar, the parser Claude Code also builds on;
+this module only walks the tree. The lesson is the walk: what it accepts, and what it refuses.
 
-    split_command("git status && ls -la | wc -l")
+    analyse("git status && ls -la | wc -l").parts
         -> [Part(["git", "status"]), Part(["ls", "-la"]), Part(["wc", "-l"])]
-    split_command("ls $(cat list)")  -> Unparseable("command substitution `$(...)`")
+    analyse("ls $(rm x)").parts       -> [Part(["ls", "$(rm x)"]), Part(["rm", "x"])]
+    analyse("X=rm; $X x").unknown     -> ["the program's name is computed when it runs: `$X`", ...]
+
+Commands inside the command (`$(...)`, backticks, `<(...)`, `bash -c '...'`, `eval '...'`, loop and
+function bodies) are parts too. What runs code the text does not show (a program named by a
+variable, `${x@P}`, arithmetic, a shell reading a script from stdin or a file, `source`) is listed in
+`Analysis.unknown`: such a command is never allowed by a rule, and any deny rule may apply to it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,14 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import cache
+
+MAX_CHARS = 20_000
+"""Longer commands are not analysed (a heredoc writing a file belongs in write_file)."""
+MAX_DEPTH = 4
+"""Commands nested deeper than this (`bash -c "bash -c '...'"`) are not analysed."""
+MAX_TAILS = 32
+"""A wrapper's arguments that may each start the command it runs (`sudo -u x rm`)."""
 
 WRAPPERS = frozenset({
     "bash", "sh", "zsh", "dash", "ksh", "fish", "env", "xargs", "sudo", "doas", "su", "nice", "nohup",
@@ -25,15 +38,19 @@ WRAPPERS = frozenset({
     "chroot", "strace", "script", "flock", "busybox", "unbuffer",
 })
 """Programs whose arguments are another command: `sudo rm x` runs `rm`. `find -exec` is one too."""
-SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
-KEYWORDS = frozenset({"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
-                      "esac", "function", "select", "coproc", "[[", "eval"})
+SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish", "busybox"})
 FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
-
-class Unparseable(ValueError):
-    """The command uses something we cannot split with confidence; the message says what."""
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\+?=")
+GLOB = re.compile(r"[*?\[]")
+BRACES = re.compile(r"\{[^{}]*(?:,|\.\.)[^{}]*\}")
+SAFE_EXPANSION = frozenset({"${", "}", "variable_name", "special_variable_name", ":-", "-", ":+", "+", "#", "##",
+                            "%", "%%", "/", "//", "/#", "/%", "^", "^^", ",", ",,", "regex"})
+"""What may stand inside `${...}`: a name and the operators that only read it. Not `@P` (runs the
+value as a prompt), `:=` (assigns), `:offset` and `[subscript]` (arithmetic), `!` (indirection)."""
+GROUPS = frozenset({"program", "list", "pipeline", "subshell", "compound_statement", "do_group", "negated_command",
+                    "if_statement", "elif_clause", "else_clause", "while_statement", "case_statement",
+                    "case_item", "for_statement"})
+"""Nodes that only group statements: their commands are the parts."""
 
 
 @dataclass
@@ -42,22 +59,229 @@ class Part:
 
     words: list[str]
     redirects: list[tuple[str, str]] = field(default_factory=list)
-    """(operator, target) pairs, e.g. `(">", "out.txt")`, `(">&", "1")`."""
+    """(operator, target) pairs, e.g. `(">", "out.txt")`, `(">&", "1")`, `("<<", "here-document")`."""
+    static: list[bool] = field(default_factory=list)
+    """Per word: whether its value is known before the command runs (`$f` is not)."""
 
     @property
     def text(self) -> str:
         return " ".join([shlex.join(self.words), *(op + target for op, target in self.redirects)]).strip()
 
     def file_redirects(self) -> list[str]:
-        """Redirections that read or write a file (`> out.txt`, `< secrets/key`); `2>&1` and
-        `>/dev/null` are harmless."""
+        """Redirections that read or write a file (`> out.txt`, `< secrets/key`); `2>&1`,
+        `>/dev/null` and here-documents are harmless."""
         return [op + target for op, target in self.redirects
-                if target != "/dev/null" and not (op in (">&", "<&") and (target.isdigit() or target == "-"))]
+                if target != "/dev/null" and op not in ("<<", "<<-", "<<<")
+                and not (op in (">&", "<&") and (target.isdigit() or target == "-"))]
 
 
-def split_command(command: str) -> list[Part]:
-    """The simple commands in `command`, in order; raises `Unparseable`."""
-    return Scanner(command).split()
+@dataclass
+class Analysis:
+    parts: list[Part] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """What could not be analysed, one reason each; empty when every part was understood."""
+    forms: list[list[str]] = field(default_factory=list)
+    """Every command any part may run, for deny and ask rules (see `command_forms`)."""
+
+
+def analyse(command: str, depth: int = 0) -> Analysis:
+    """The parts of `command`, what could not be analysed, and every command it may run."""
+    analysis = Analysis()
+    if len(command) > MAX_CHARS:
+        analysis.unknown.append(f"it is {len(command):,} characters long; commands over {MAX_CHARS:,} are not analysed")
+        return analysis
+    if depth > MAX_DEPTH:
+        analysis.unknown.append(f"commands nested more than {MAX_DEPTH} deep are not analysed")
+        return analysis
+    try:
+        Walker(analysis, depth).statement(parser().parse(command.encode("utf-8", "surrogatepass")).root_node)
+    except RecursionError:
+        analysis.unknown.append("it is nested too deeply to analyse")
+    for part in analysis.parts:
+        forms, unknown = command_forms(part, depth)
+        analysis.forms += forms
+        analysis.unknown += unknown
+    return analysis
+
+
+@cache
+def parser():
+    """tree-sitter with the bash grammar (both are wheels on the package index)."""
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Walking the tree: statements into parts, words into values
+
+
+class Walker:
+    def __init__(self, analysis: Analysis, depth: int):
+        self.analysis = analysis
+        self.depth = depth
+
+    def refuse(self, reason: str) -> None:
+        self.analysis.unknown.append(reason)
+
+    def statement(self, node) -> None:
+        # subtle: `a && b && c ...` nests lists to the left, thousands deep; groups go on a stack
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            if node.type in GROUPS and not (node.children and node.children[0].type == "(("):
+                for child in reversed(node.named_children):
+                    if child.type in ("word", "string", "raw_string", "concatenation", "simple_expansion",
+                                      "expansion", "command_substitution", "number"):
+                        stack.append(_Value(child))  # a loop's list, a case's subject: their substitutions run
+                    elif child.type != "variable_name":
+                        stack.append(child)
+            elif isinstance(node, _Value):
+                self.value(node.node)
+            else:
+                self.single(node)
+
+    def single(self, node) -> None:
+        kind = node.type
+        if node.is_missing or kind == "ERROR":
+            self.refuse(f"it could not be parsed near `{text(node)[:40]}`")
+        elif kind == "compound_statement":  # `(( ... ))`
+            self.refuse("arithmetic evaluates variables' values as code")
+        elif kind == "redirected_statement":
+            start = len(self.analysis.parts)
+            redirects = [self.redirect(child) for child in node.named_children if child.type.endswith("redirect")]
+            body = node.child_by_field_name("body")
+            if body is not None:
+                self.statement(body)
+            for part in self.analysis.parts[start:]:  # subtle: the grammar may bind `>` to a whole list
+                part.redirects += redirects
+        elif kind == "command":
+            self.command(node)
+        elif kind in ("declaration_command", "unset_command"):
+            words = [text(node.children[0])] + [self.value(child)[0] for child in node.named_children]
+            self.analysis.parts.append(Part(words, static=[True] * len(words)))
+        elif kind == "variable_assignment":
+            value, _ = self.value(node.child_by_field_name("value")) if node.child_by_field_name("value") else ("", True)
+            self.analysis.parts.append(Part([f"{text(node.child_by_field_name('name'))}={value}"], static=[True]))
+        elif kind == "function_definition":
+            self.statement(node.child_by_field_name("body"))
+        elif kind == "test_command":
+            self.test(node)
+        elif kind == "comment":
+            pass
+        elif kind in ("arithmetic_expansion", "c_style_for_statement", "compound_statement_arithmetic"):
+            self.refuse("arithmetic evaluates variables' values as code")
+        else:
+            self.refuse(f"`{kind.replace('_', ' ')}` is not checked part by part")
+
+    def command(self, node) -> None:
+        words, static, redirects = [], [], []
+        if any(not child.is_named and text(child) == "$" for child in node.children):
+            self.refuse("`$\"...\"` (a string translated when it runs) is not checked")
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                value_node = child.child_by_field_name("value")
+                value, known = self.value(value_node) if value_node is not None else ("", True)
+                words.append(f"{text(child.child_by_field_name('name'))}={value}")
+                static.append(known)
+            elif child.type == "command_name":
+                name, known = self.value(child.named_children[0]) if child.named_children else ("", False)
+                if not known or GLOB.search(name):
+                    self.refuse(f"the program's name is computed when it runs: `{text(child)}`")
+                words.append(name)
+                static.append(known)
+            elif child.type.endswith("redirect"):
+                redirects.append(self.redirect(child))
+            else:
+                value, known = self.value(child)
+                words.append(value)
+                static.append(known)
+        self.analysis.parts.append(Part(words, redirects, static))
+
+    def redirect(self, node) -> tuple[str, str]:
+        if node.type == "heredoc_redirect":
+            for child in node.named_children:  # `$(...)` inside an unquoted here-document runs
+                for inner in child.named_children if child.type == "heredoc_body" else []:
+                    if inner.type in ("command_substitution", "expansion", "simple_expansion", "arithmetic_expansion"):
+                        self.value(inner)
+            return "<<", "here-document"
+        operator = next((text(c) for c in node.children if not c.is_named), "")
+        target = node.child_by_field_name("destination") or (node.named_children[-1] if node.named_children else None)
+        value = self.value(target)[0] if target is not None and target.type != "file_descriptor" else ""
+        return operator, value
+
+    def test(self, node) -> None:
+        """`[[ ... ]]`: no part of its own, but its expansions run, and -eq & co. evaluate arithmetic."""
+        for child in walk(node):
+            if child.type == "test_operator" and text(child) in ("-eq", "-ne", "-lt", "-le", "-gt", "-ge"):
+                self.refuse("an arithmetic comparison in `[[ ]]` evaluates its operands as code")
+            elif child.type in ("command_substitution", "process_substitution", "expansion", "arithmetic_expansion"):
+                self.value(child)
+
+    def value(self, node) -> tuple[str, bool]:
+        """A word's value after quote removal, and whether it is known before the command runs."""
+        kind = node.type
+        if kind in ("word", "number"):
+            raw = text(node)
+            return re.sub(r"\\(.)", r"\1", raw), True
+        if kind == "raw_string":
+            return text(node)[1:-1], True
+        if kind == "string":
+            parts = [self.value(child) if child.type != "string_content" else
+                     (re.sub(r'\\([$`"\\\n])', r"\1", text(child)), True) for child in node.named_children]
+            return "".join(p for p, _ in parts), all(k for _, k in parts)
+        if kind == "concatenation":
+            parts = [self.value(child) for child in node.named_children]
+            joined = "".join(p for p, _ in parts)
+            if BRACES.search(joined) and all(child.type == "word" for child in node.named_children):
+                self.refuse(f"brace expansion makes several words of `{text(node)}`")
+            return joined, all(k for _, k in parts)
+        if kind == "simple_expansion":
+            return text(node), False
+        if kind == "expansion":
+            if any(child.type not in SAFE_EXPANSION and not child.is_named for child in node.children) or any(
+                    child.type in ("subscript",) for child in node.named_children):
+                self.refuse(f"`{text(node)[:40]}` may run or assign code when it expands")
+            for child in node.named_children:
+                if child.type not in ("variable_name", "special_variable_name", "regex"):
+                    self.value(child)
+            return text(node), False
+        if kind in ("command_substitution", "process_substitution"):
+            for child in node.named_children:
+                self.statement(child)
+            return text(node), False
+        if kind == "arithmetic_expansion":
+            if any(n.type not in ("number",) and n.is_named for n in walk(node) if n is not node and n.named_children == []):
+                self.refuse("arithmetic evaluates variables' values as code")
+            return text(node), False  # numbers and operators only: harmless
+        self.refuse(f"`{text(node)[:40]}` ({kind.replace('_', ' ')}) is not checked")
+        return text(node), False
+
+
+@dataclass
+class _Value:
+    """On the walker's stack: a word whose substitutions run, not a statement."""
+
+    node: object
+    type: str = "_value"
+
+
+def text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def walk(node):
+    """Every node under `node`, depth first, without recursion."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+# ---------------------------------------------------------------------------------------------
+# What a part may run: for deny and ask rules
 
 
 def wrapper(words: list[str]) -> str | None:
@@ -68,174 +292,90 @@ def wrapper(words: list[str]) -> str | None:
     return None
 
 
-def command_forms(words: list[str]) -> list[list[str]]:
-    """Every way to read which program these words run, for deny rules: as written, without
-    `VAR=value` prefixes, by the program's base name (`/bin/rm` is `rm`), and every command a
-    wrapper may run (`xargs rm -rf` runs `rm -rf`; `bash -c 'rm x'` runs `rm x`)."""
-    forms = [words]
-    rest = list(words)
-    while rest and ASSIGNMENT.match(rest[0]):
-        rest.pop(0)
-    if not rest:
-        return forms
-    name = wrapper(rest)
-    tails = [rest[k:] for k in range(len(rest) if name else 1)]  # subtle: any tail may be the command
-    for tail in tails:
+def command_forms(part: Part, depth: int = 0) -> tuple[list[list[str]], list[str]]:
+    """Every way to read which program a part runs, for deny rules: as written, without
+    `VAR=value` prefixes, by the program's base name (`/bin/rm` is `rm`), every command a wrapper
+    may run (`xargs rm -rf` runs `rm -rf`) and the commands in code it evaluates (`bash -c 'rm x'`,
+    `eval`, `trap`, `env -S`); and what could not be read that way."""
+    words, static = list(part.words), list(part.static) or [True] * len(part.words)
+    while words and ASSIGNMENT.match(words[0]):
+        words, static = words[1:], static[1:]
+    forms, unknown = [part.words], []
+    if not words:
+        return forms, unknown
+    name = wrapper(words)
+    starts = range(len(words)) if name else range(1)
+    if len(starts) > MAX_TAILS:
+        unknown.append(f"`{name}` has too many arguments to check which command it runs")
+        starts = range(MAX_TAILS)
+    for k in starts:  # subtle: after a wrapper any word may be the command it runs
+        tail = words[k:]
         forms += [tail, [posixpath.basename(tail[0]), *tail[1:]]]
-    if name in SHELLS and "-c" in rest[:-1]:
-        script = rest[rest.index("-c") + 1]
-        try:
-            for part in split_command(script):
-                forms += command_forms(part.words)
-        except Unparseable:
-            forms += mentioned_commands(script)
-    return forms
+    for script, why in evaluated_code(words, static):
+        if script is None:
+            unknown.append(why)
+            continue
+        inner = analyse(script, depth + 1)
+        forms += inner.forms
+        unknown += inner.unknown
+    return forms, unknown
+
+
+def evaluated_code(words: list[str], static: list[bool]) -> list[tuple[str | None, str]]:
+    """The code a command runs from its arguments or its input: (script, "") for code we can read,
+    (None, why) for code we cannot."""
+    name = posixpath.basename(words[0])
+    found: list[tuple[str | None, str]] = []
+    if name in SHELLS:
+        found.append(shell_script(words, static))
+    elif name == "eval":
+        known = all(static[1:])
+        found.append((" ".join(words[1:]), "") if known else (None, "`eval` runs text computed when it runs"))
+    elif name == "trap" and len(words) > 1:
+        found.append((words[1], "") if static[1] else (None, "`trap` runs text computed when it runs"))
+    elif name in ("source", "."):
+        found.append((None, f"`{name}` runs the commands of a file"))
+    elif name == "env":
+        for i, word in enumerate(words):
+            if word in ("-S", "--split-string") and i + 1 < len(words):
+                found.append((words[i + 1], "") if static[i + 1] else (None, "`env -S` runs computed text"))
+            elif word.startswith(("-S", "--split-string=")) and word not in ("-S", "--split-string"):
+                found.append((word.split("=", 1)[1] if word.startswith("--") else word[2:], ""))
+    elif name in WRAPPERS:  # watch 'cmd', su -c 'cmd', flock f -c 'cmd': a string run by a shell
+        found += [(word, "") for word, known in zip(words[1:], static[1:], strict=True)
+                  if known and re.search(r"[\s;&|]", word)]
+    return found
+
+
+def shell_script(words: list[str], static: list[bool]) -> tuple[str | None, str]:
+    """The script a shell runs: the argument after `-c` (also `-xc`, `-ec`, `-c --`), or None when it
+    reads its commands from stdin, a here-string or a file."""
+    takes_command = False
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            i += 1
+            break
+        if word in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            i += 2
+            continue
+        if word.startswith(("-", "+")) and len(word) > 1:
+            takes_command = takes_command or (not word.startswith("--") and "c" in word[1:])
+            i += 1
+            continue
+        break
+    if not takes_command:
+        return None, f"`{words[0]}` reads its commands from stdin or a file, which the text does not show"
+    if i >= len(words):
+        return None, f"`{words[0]} -c` without a script"
+    if not static[i]:
+        return None, f"`{words[0]} -c` runs text computed when it runs"
+    return words[i], ""
 
 
 def mentioned_commands(command: str) -> list[list[str]]:
-    """For a command we cannot parse: every run of words in it, split at anything shell-like.
-    Deny rules are checked against all of them, so `ls $(rm -rf x)` still meets `Bash(rm:*)`."""
-    words = [word for word in re.split(r"[\s;&|()`$<>'\"\\{}]+", command) if word]
+    """For a command we cannot analyse: every run of words in it, split at anything shell-like."""
+    words = [word for word in re.split(r"[\s;&|()`$<>'\"\\{}]+", command[:MAX_CHARS]) if word][:500]
     return [words[k:] for k in range(len(words))] + [[posixpath.basename(w), *words[k + 1:]]
                                                      for k, w in enumerate(words) if "/" in w]
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-class Scanner:
-    """Reads a command left to right, one character at a time, the way the shell would."""
-
-    def __init__(self, command: str):
-        self.text = command
-        self.i = 0
-        self.parts: list[Part] = []
-        self.words: list[str] = []  # the words of the part being read
-        self.redirects: list[tuple[str, str]] = []
-        self.word: list[str] | None = None  # the word being read; None between words
-        self.redirect: str | None = None  # a redirection operator waiting for its target
-        self.depth = 0  # open subshell parentheses
-
-    def split(self) -> list[Part]:
-        text = self.text
-        while self.i < len(text):
-            c = text[self.i]
-            # 1. quotes and escapes: what they hold is part of one word
-            if c == "'":
-                self.single_quoted()
-            elif c == '"':
-                self.double_quoted()
-            elif c == "\\":
-                self.escaped()
-            # 2. a command inside this command: we do not look inside, we refuse to vouch
-            elif c == "`":
-                raise Unparseable("backticks (command substitution)")
-            elif c == "$" and text[self.i + 1 : self.i + 2] in ("(", "'"):
-                raise Unparseable("command substitution `$(...)`" if text[self.i + 1] == "(" else "`$'...'` quoting")
-            # 3. operators end a simple command; parentheses open and close a subshell
-            elif c in ";|\n" or (c == "&" and text[self.i + 1 : self.i + 2] != ">"):
-                self.operator()
-            elif c in "()":
-                self.parenthesis(c)
-            # 4. redirections: remember the target, a file may be read or written
-            elif c in "<>" or c == "&":
-                self.redirection()
-            elif c in " \t\r":
-                self.end_word()
-                self.i += 1
-            elif c == "#" and self.word is None:
-                while self.i < len(text) and text[self.i] != "\n":  # a comment, to the end of the line
-                    self.i += 1
-            else:
-                self.add(c)
-                self.i += 1
-        if self.depth:
-            raise Unparseable("an unclosed `(`")
-        self.end_part()
-        return self.parts
-
-    def add(self, chars: str) -> None:
-        self.word = (self.word or []) + [chars]
-
-    def end_word(self) -> None:
-        if self.word is None:
-            return
-        word, self.word = "".join(self.word), None
-        if self.redirect is not None:
-            self.redirects.append((self.redirect, word))
-            self.redirect = None
-        else:
-            self.words.append(word)
-
-    def end_part(self) -> None:
-        self.end_word()
-        if self.redirect is not None:
-            raise Unparseable(f"a redirection `{self.redirect}` without a target")
-        words = self.words
-        while words and words[0] in ("{", "}", "!"):  # group braces and `!` run the command after them
-            words = words[1:]
-        if words and words[0] in KEYWORDS:
-            raise Unparseable(f"`{words[0]}` (shell syntax that is not checked part by part)")
-        if words or self.redirects:
-            self.parts.append(Part(words, self.redirects))
-        self.words, self.redirects = [], []
-
-    def single_quoted(self) -> None:
-        end = self.text.find("'", self.i + 1)
-        if end < 0:
-            raise Unparseable("an unclosed quote")
-        self.add(self.text[self.i + 1 : end])
-        self.i = end + 1
-
-    def double_quoted(self) -> None:
-        text, i = self.text, self.i + 1
-        self.add("")
-        while i < len(text) and text[i] != '"':
-            c, after = text[i], text[i + 1 : i + 2]
-            if c == "`" or (c == "$" and after == "("):
-                raise Unparseable("command substitution inside double quotes")
-            if c == "\\" and after in ('"', "\\", "$", "`", "\n"):
-                self.add(after if after != "\n" else "")
-                i += 2
-                continue
-            self.add(c)
-            i += 1
-        if i >= len(text):
-            raise Unparseable("an unclosed quote")
-        self.i = i + 1
-
-    def escaped(self) -> None:
-        after = self.text[self.i + 1 : self.i + 2]
-        if after != "\n":  # backslash-newline joins two lines
-            self.add(after or "\\")
-        self.i += 2
-
-    def operator(self) -> None:
-        two = self.text[self.i : self.i + 2]
-        self.end_part()
-        self.i += 2 if two in ("&&", "||", "|&", ";;") else 1
-
-    def parenthesis(self, c: str) -> None:
-        if c == "(" and self.word is None and not self.words and not self.redirects:
-            self.depth += 1
-        elif c == ")" and self.depth:
-            self.end_part()
-            self.depth -= 1
-        else:
-            raise Unparseable(f"a `{c}` where a subshell cannot start or end")
-        self.i += 1
-
-    def redirection(self) -> None:
-        rest = self.text[self.i :]
-        if rest.startswith("<<"):
-            raise Unparseable("a here-document")
-        if rest[:2] in ("<(", ">("):
-            raise Unparseable("process substitution `<(...)`")
-        op = next(o for o in ("&>>", "&>", ">>", ">|", ">&", "<&", "<>", ">", "<") if rest.startswith(o))
-        if self.word is not None and "".join(self.word).isdigit():
-            self.word = None  # `2>`: the number is the file descriptor, not a word
-        self.end_word()
-        if self.redirect is not None:
-            raise Unparseable(f"a redirection `{self.redirect}` without a target")
-        self.redirect = op
-        self.i += len(op)

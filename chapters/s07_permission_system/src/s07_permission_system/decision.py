@@ -8,12 +8,14 @@ tool with a `path_arg` is decided by the resolved path; any other tool by its na
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s02_tool_use.tools import Tool
 
-from .compound import Part, Unparseable, command_forms, mentioned_commands, split_command, wrapper
+from .compound import Part, analyse, wrapper
 from .rules import BEHAVIORS, PATH_RULES, Rule
 
 
@@ -28,6 +30,8 @@ class Decision:
     """For an ask: the rules "allow always" would add; empty, and that answer is not offered."""
     message: str | None = None
     """For a denial: the whole text the model gets, when it is not the usual one."""
+    firm: bool = False
+    """For an ask: a rule (or a protected path) asks, not just the mode's default; even bypass mode asks."""
 
 
 def cite(rule: Rule) -> str:
@@ -43,6 +47,8 @@ def rules_decision(tool_name: str, tool: Tool | None, tool_input, rules: list[Ru
     rule is about it (the mode decides then). `tool` is the registry's declaration (None: unknown)."""
     kind = tool.kind if tool else None
     relevant = [rule for rule in rules if rule.covers(tool_name, kind)]
+    if kind == "edit":  # subtle: an edit shows the lines it changed, so a Read deny covers it too
+        relevant += [rule for rule in rules if rule.behavior == "deny" and rule.covers("read_file", "read")]
     if kind == "shell":
         command = tool_input.get("command") if isinstance(tool_input, dict) else None
         return command_decision(command if isinstance(command, str) else "", relevant)
@@ -52,7 +58,7 @@ def rules_decision(tool_name: str, tool: Tool | None, tool_input, rules: list[Ru
             if rule.behavior != behavior:
                 continue
             if rule.specifier is None or (path and rule.tool in PATH_RULES and rule.matches_path(path, workdir, home)):
-                return Decision(behavior, cite(rule), rule)
+                return Decision(behavior, cite(rule), rule, firm=True)
     return None
 
 
@@ -77,18 +83,26 @@ def call_path(tool: Tool | None, tool_input, workdir: Path, home: Path) -> Path 
 
 def command_decision(command: str, rules: list[Rule]) -> Decision:
     """A shell command against the `Bash(...)` rules, part by part."""
-    # 1. split it; what cannot be split is asked about, unless a deny rule meets any of its words
-    try:
-        parts = split_command(command)
-    except Unparseable as why:
-        return unparseable_decision(command, str(why), rules)
-    if not parts:
+    analysis = analyse(command)
+    # 1. deny and ask rules see every command the text may run: each part, through wrappers,
+    #    inside `$(...)`, `bash -c '...'`, `eval`, function and loop bodies
+    for behavior in ("deny", "ask"):
+        for rule in rules:
+            if rule.behavior == behavior and any(rule.matches_command(form) for form in analysis.forms):
+                return Decision(behavior, cite(rule), rule, firm=True)
+    # 2. fail closed: what was not understood is never vouched for by an allow rule, and any deny
+    #    (or ask) rule may apply to code the text does not show
+    if analysis.unknown:
+        why = analysis.unknown[0]
+        if rule := next((r for r in rules if r.behavior == "deny"), None) or next(
+                (r for r in rules if r.behavior == "ask"), None):
+            return Decision(rule.behavior, f"it cannot be fully checked ({why}), so {cite(rule)} may apply",
+                            rule, firm=True)
+        return Decision("ask", f"it cannot be fully checked ({why})")
+    if not analysis.parts:
         return Decision("ask", "the command is empty")
-    # 2. decide each part on its own
-    verdicts = [part_decision(part, rules) for part in parts]
-    # 3. any denied part denies the whole; any asked part asks (offering "always" only if it helps)
-    if denied := next((v for v in verdicts if v.behavior == "deny"), None):
-        return denied
+    # 3. every part must be allowed on its own; any asked part asks (offering "always" only if it helps)
+    verdicts = [part_decision(part, rules) for part in analysis.parts]
     asked = [v for v in verdicts if v.behavior == "ask"]
     if asked:
         helpful = all(v.suggestions for v in asked)
@@ -98,13 +112,8 @@ def command_decision(command: str, rules: list[Rule]) -> Decision:
 
 
 def part_decision(part: Part, rules: list[Rule]) -> Decision:
-    """One simple command: deny and ask rules see every program it may run; allow rules only the
-    command as written, and a wrapper (`bash -c`, `xargs`, `env`...) only an exact rule."""
-    forms = command_forms(part.words)
-    for behavior in ("deny", "ask"):
-        for rule in rules:
-            if rule.behavior == behavior and any(rule.matches_command(form) for form in forms):
-                return Decision(behavior, cite(rule), rule)
+    """One simple command against the allow rules (deny and ask rules were checked on the whole):
+    the command as written, and a wrapper (`bash -c`, `xargs`, `env`...) only by an exact rule."""
     allows = [rule for rule in rules if rule.behavior == "allow"]
     if every := next((rule for rule in allows if rule.specifier is None), None):
         return Decision("allow", cite(every), every)
@@ -122,27 +131,51 @@ def part_decision(part: Part, rules: list[Rule]) -> Decision:
                     suggestions=[Rule("allow", "Bash", " ".join(prefix_of(part.words)) + ":*")])
 
 
-def unparseable_decision(command: str, why: str, rules: list[Rule]) -> Decision:
-    """A command we cannot split: deny and ask rules see every run of its words (so
-    `ls $(rm -rf x)` meets `Bash(rm:*)`); only an exact rule for the whole command allows it."""
-    forms = mentioned_commands(command)
-    for behavior in ("deny", "ask"):
-        for rule in rules:
-            if rule.behavior == behavior and any(rule.matches_command(form) for form in forms):
-                return Decision(behavior, cite(rule), rule)
-    whole = command.strip()
-    for rule in rules:
-        if rule.behavior == "allow" and (rule.specifier is None or rule.specifier.strip() == whole):
-            return Decision("allow", cite(rule), rule)
-    return Decision("ask", f"it cannot be checked part by part ({why})", suggestions=[Rule("allow", "Bash", whole)])
-
-
 def prefix_of(words: list[str]) -> list[str]:
-    """The words an "allow always" rule keeps: the program and its first word that is not an
-    option (`git push origin` -> `git push`, `python -m unittest -v` -> `python -m unittest`)."""
-    prefix = []
-    for word in words[:3]:
-        prefix.append(word)
-        if len(prefix) >= 2 and not word.startswith("-"):
+    """The words an "allow always" rule keeps, as Claude Code suggests them: the program, and the
+    subcommand of a program that has them (`git push origin` -> `git push`, `sleep 30` -> `sleep`,
+    `npm run test -- -v` -> `npm run test`, `python -m unittest -v` -> `python -m unittest`)."""
+    prefix = words[:1]
+    name = posixpath.basename(words[0]) if words else ""
+    for word in words[1:3]:
+        runner = len(prefix) == 2 and prefix[1] in RUNNERS
+        if name in SUBCOMMANDS and (len(prefix) == 1 or runner) and SUBCOMMAND.fullmatch(word) or name.startswith("python") and (word == "-m" or prefix[-1] == "-m"):
+            prefix.append(word)
+        else:
             break
     return prefix
+
+
+SUBCOMMAND = re.compile(r"[a-z][a-z0-9_-]*")
+SUBCOMMANDS = frozenset({"git", "npm", "pnpm", "yarn", "bun", "npx", "cargo", "go", "docker", "kubectl", "uv",
+                         "pip", "pip3", "make", "poetry", "gh", "dotnet", "mvn", "gradle", "just", "deno", "brew"})
+RUNNERS = frozenset({"run", "exec", "x", "dlx", "tool"})
+READ_ONLY = frozenset({
+    "ls", "cat", "head", "tail", "wc", "grep", "rg", "pwd", "echo", "printf", "which", "type", "file", "stat",
+    "du", "df", "tree", "sort", "uniq", "cut", "diff", "cmp", "nl", "basename", "dirname", "realpath",
+    "readlink", "date", "whoami", "id", "uname", "hostname", "true", "false", "test", "[", "printenv",
+    "jq", "less", "more", "md5sum", "sha256sum", "find", "sed", "git",
+})
+"""Programs plan mode lets run: they only look (with the exceptions `read_only_command` checks)."""
+GIT_READS = frozenset({"status", "log", "diff", "show", "branch", "rev-parse", "ls-files", "blame", "grep",
+                       "describe", "remote", "tag", "shortlog"})
+WRITING_FLAGS = {"find": ("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf",
+                          "-fls"), "sed": ("-i", "--in-place"), "sort": ("-o", "--output")}
+
+
+def read_only_command(command: str) -> bool:
+    """Whether every part only reads: a known program, no option that writes, no file redirection,
+    nothing left unanalysed (plan mode runs these, as Claude Code does)."""
+    analysis = analyse(command)
+    if analysis.unknown or not analysis.parts:
+        return False
+    for part in analysis.parts:
+        words = part.words
+        name = posixpath.basename(words[0]) if words else ""
+        if name not in READ_ONLY or part.file_redirects() or wrapper(words):
+            return False
+        if any(word.startswith(flag) for word in words[1:] for flag in WRITING_FLAGS.get(name, ())):
+            return False
+        if name == "git" and (len(words) < 2 or words[1] not in GIT_READS):
+            return False
+    return True

@@ -29,7 +29,7 @@ from s02_tool_use.harness import PermissionMode
 from s02_tool_use.settings import read_settings, value_at
 from s02_tool_use.tools import ToolCall, ToolResult
 
-from .decision import Decision, call_path, rules_decision
+from .decision import Decision, call_path, read_only_command, rules_decision
 from .rules import Rule, rules_from_settings, save_rule
 
 MODES: tuple[str, ...] = get_args(PermissionMode)  # default, acceptEdits, plan, bypassPermissions
@@ -92,28 +92,34 @@ class Permissions(Extension):
         if decision.behavior == "deny":
             self.show_denial(agent, decision)
             return Verdict("deny", decision.reason, decision.message or self.denial(call, decision))
-        # subtle: only an ask rule's ask is firm; "no rule allows it" yields to a hook's explicit allow
-        firm = decision.rule is not None and decision.rule.behavior == "ask"
-        return Verdict(decision.behavior, decision.reason, by_default=not firm, suggestions=decision.suggestions)
+        # subtle: only an ask rule's (or a protected path's) ask is firm; "no rule allows it" is the
+        # mode's default, which a PreToolUse hook's explicit allow settles
+        return Verdict(decision.behavior, decision.reason, by_default=decision.behavior == "ask" and not decision.firm,
+                       suggestions=decision.suggestions)
 
     def decide(self, agent, call: ToolCall) -> Decision:
         """Allow, ask or deny, before anyone is asked."""
         mode = agent.config.permission_mode
         tool = agent.tools.tools.get(call.name)
         kind = tool.kind if tool else None  # the tool's own declaration; None: unknown, so asked
-        # 1. the rules: deny beats everything, in every mode
+        # 1. the rules: deny beats everything, and an ask rule asks, in every mode
         found = rules_decision(call.name, tool, call.input, self.load(agent), agent.workdir, self.home)
-        if found and found.behavior == "deny":
+        if found and (found.behavior == "deny" or found.firm and found.behavior == "ask"):
             return found
-        # 2. the mode: bypass allows the rest; plan refuses whatever is not a read
+        # 2. the mode: bypass allows the rest; plan refuses whatever is not a read (a shell
+        #    command that only reads, `ls` or `git log`, is a read)
         if mode == "bypassPermissions":
             return Decision("allow", "bypassPermissions mode")
-        if mode == "plan" and kind not in ("read", "internal"):
+        if mode == "plan" and kind not in ("read", "internal") and not self.only_reads(call, kind):
             return Decision("deny", "plan mode refuses edits and shell commands",
                             message=PLAN_DENIAL.format(what=describe(call)))
         if kind == "internal":
             return Decision("allow", "it only touches the harness's own state")
-        # 3. the ask and allow rules
+        # 3. protected paths: the repository's and the harness's own configuration runs code later
+        #    (a git hook, a settings file that allows Bash): asked about even where edits are allowed
+        if kind == "edit" and (where := protected(call_path(tool, call.input, agent.workdir, self.home), agent.workdir)):
+            return Decision("ask", f"{where} is protected: a change there can run code later", firm=True)
+        # 4. the allow rules
         if found:
             return found
         # 4. no rule: reads are free, acceptEdits accepts edits, the rest is asked
@@ -121,6 +127,11 @@ class Permissions(Extension):
             return Decision("allow", f"{mode} mode allows {kind}s")
         what = {"edit": "edits", "shell": "shell commands"}.get(kind, f"the tool {call.name}")
         return Decision("ask", f"{mode} mode asks before {what}", suggestions=self.suggest(agent, call))
+
+    @staticmethod
+    def only_reads(call: ToolCall, kind: str | None) -> bool:
+        command = call.input.get("command") if isinstance(call.input, dict) else None
+        return kind == "shell" and isinstance(command, str) and read_only_command(command)
 
     def ask(self, agent, call: ToolCall, verdict: Verdict) -> Verdict:
         """Turn the folded ask into allow or deny: the user's answer, or a denial with no terminal."""
@@ -193,6 +204,21 @@ def describe(call: ToolCall) -> str:
     if isinstance(tool_input.get("path"), str):
         return f"{call.name} on `{tool_input['path']}`"
     return call.name
+
+
+PROTECTED = (".git", ".claude/settings.json", ".claude/settings.local.json", ".claude/hooks", ".mcp.json",
+             ".vscode", ".idea")
+"""Paths (from the work dir) whose change can run code later: `.git/config` (`core.fsmonitor`), git
+hooks, the settings that grant permissions and define hooks, MCP servers, editor tasks."""
+
+
+def protected(path: Path | None, workdir: Path) -> str | None:
+    """The protected path `path` is in, or None."""
+    root = Path(workdir).resolve()
+    if path is None or not path.is_relative_to(root):
+        return None
+    relative = path.relative_to(root).as_posix()
+    return next((p for p in PROTECTED if relative == p or relative.startswith(p + "/")), None)
 
 
 def default_mode(workdir: Path, home: Path | None = None) -> str:

@@ -84,12 +84,17 @@ class Rule:
 
     def matches_path(self, path: Path, workdir: Path, home: Path) -> bool:
         """A path rule against a resolved path. subtle: `secrets/**` also covers the folder
-        `secrets` itself, so `grep path=secrets` is as denied as reading a file in it."""
+        `secrets` itself, so `grep path=secrets` is as denied as reading a file in it; and
+        `secrets` covers what is in it."""
         if self.specifier is None:
             return True
         pattern = path_pattern(self.specifier, workdir, home)
-        text = path.as_posix()
-        return bool(pattern.fullmatch(text) or pattern.fullmatch(text.rstrip("/") + "/"))
+        # gitignore semantics: a pattern that names a folder (`./secrets`) covers all that is in it
+        for candidate in (path, *path.parents):
+            text = candidate.as_posix()
+            if pattern.fullmatch(text) or pattern.fullmatch(text.rstrip("/") + "/"):
+                return True
+        return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import argparse
 from pathlib import Path
 
 from s01_agent_loop.cli import Session
-from s06_context_compact.compaction import Compactor
 from s06_context_compact.wiring import CHAPTER as PREVIOUS
 from s06_context_compact.wiring import build as build_previous
 
@@ -21,8 +20,9 @@ def build(session: Session):
     agent.config.permission_mode = getattr(session.args, "permission_mode", None) or default_mode(session.workdir)
     console = getattr(session.view, "console", None)
     ask = ConsoleAsk(console) if session.interactive and console is not None else None  # no terminal: ask = deny
-    # before the Compactor: its post_tool_use hides denied files from a result before a spill saves it
-    agent.use(Permissions(ask=ask), before=Compactor)
+    # after the Compactor: post_tool_use runs innermost first, so denied files leave a result
+    # before a spill saves it (and before s08's PostToolUse hooks see it)
+    agent.use(Permissions(ask=ask))
     return agent
 
 

@@ -40,14 +40,14 @@ class Hooks(Extension):
         self.main = None  # the agent whose session this is (the first to start one)
 
     def for_subagent(self) -> Hooks:
-        """s04's protocol: the same hooks guard a subagent's tool calls."""
+        """the same hooks guard a subagent's tool calls."""
         return self
 
     def load(self, agent) -> HookConfig:
         """Read the settings files now; warn about every entry skipped."""
         self.config = load_hooks(agent.workdir, self.home)
         for warning in self.config.warnings:
-            agent.view.show(Text(f"warning: hooks: {warning} (skipped)", style="yellow"))
+            agent.view.notice(Text(f"warning: hooks: {warning} (skipped)", style="yellow"))
         return self.config
 
     # ---------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ class Hooks(Extension):
                 notes.append(f"[{run.hook.label()}] {run.context()}")
         if not notes:
             return None
-        return ToolResult(result.content + "\n\n" + "\n".join(notes), result.is_error)
+        return result.with_note("\n".join(notes))
 
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         if event == "SessionStart" and self.main is None:

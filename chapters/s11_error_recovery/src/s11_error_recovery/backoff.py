@@ -38,7 +38,7 @@ def countdown(view, text: str, wait: float, sleep: Callable[[float], None]) -> N
     console = getattr(view, "console", None)
     in_place = console is not None and console.is_terminal and not getattr(view, "quiet", False)
     if not in_place or wait <= 0:
-        view.show(notice(f"{text} in {seconds(wait)}" if wait > 0 else f"{text} now"))
+        view.notice(notice(f"{text} in {seconds(wait)}" if wait > 0 else f"{text} now"))
         if wait > 0:
             sleep(wait)
         return
@@ -50,7 +50,7 @@ def countdown(view, text: str, wait: float, sleep: Callable[[float], None]) -> N
             status.update(notice(f"{text} in {math.ceil(left)} s"))
             sleep(step)
             left -= step
-    view.show(notice(f"{text} after {seconds(wait)}"))
+    view.notice(notice(f"{text} after {seconds(wait)}"))
 
 
 def notice(line: str, style: str = "yellow") -> Text:

@@ -125,10 +125,10 @@ class Recovery(Extension):
         view.model_end(None)
         try:
             if failure.mid_stream:
-                view.show(notice("the reply broke off mid-stream; retrying the whole request "
+                view.notice(notice("the reply broke off mid-stream; retrying the whole request "
                                  "(any text above will be shown again)"))
             if switched_from:
-                view.show(notice(f"{self.n_overloads} overloads in a row: switching from {switched_from} to the "
+                view.notice(notice(f"{self.n_overloads} overloads in a row: switching from {switched_from} to the "
                                  f"fallback model {self.config.fallback_model} for the rest of the session",
                                  "bold yellow"))
             countdown(view, text, wait, self.sleep)
@@ -140,7 +140,7 @@ class Recovery(Extension):
         compactor = Compactor.of(agent)
         agent.view.model_end(None)
         try:
-            agent.view.show(notice(f"{failure.detail or failure.label}; compacting the conversation, "
+            agent.view.notice(notice(f"{failure.detail or failure.label}; compacting the conversation, "
                                    "then retrying once", "magenta"))
             if compactor is None or not compactor.compact(agent, "auto"):
                 return None
