@@ -229,8 +229,9 @@ def test_mode_and_permissions_commands(tmp_path):
 
 def test_default_mode_comes_from_the_most_specific_settings_file(tmp_path):
     settle(tmp_path, {"defaultMode": "acceptEdits"})
-    assert default_mode(tmp_path, home=tmp_path / "nohome") == "acceptEdits"
-    (tmp_path / ".claude" / "settings.local.json").write_text('{"permissions": {"defaultMode": "nope"}}')
-    assert default_mode(tmp_path, home=tmp_path / "nohome") == "acceptEdits"
+    assert default_mode(tmp_path, home=tmp_path / "nohome")[0] == "acceptEdits"
+    (tmp_path / ".claude" / "settings.local.json").write_text('{"permissions": {"defaultMode": "plan"}}')
+    mode, file = default_mode(tmp_path, home=tmp_path / "nohome")
+    assert (mode, file.scope) == ("plan", "local")
     with pytest.raises(ValueError, match="'default', 'acceptEdits', 'plan' or 'bypassPermissions'"):
         HarnessConfig(model="m", permission_mode="sideways")

@@ -7,7 +7,8 @@ import pytest
 
 from s02_tool_use.settings import read_settings
 from s07_permission_system.decision import command_decision
-from s07_permission_system.rules import Rule, parse_rule, rules_from_settings, save_rule
+from s07_permission_system.rules import Rule, parse_rule, save_rule
+from s07_permission_system.validation import permission_rules
 
 
 def test_parse_rule_reads_bare_names_and_specifiers():
@@ -69,17 +70,19 @@ def test_deny_beats_ask_beats_allow_whatever_the_order_in_the_file(command, beha
     assert command_decision(command, rules).behavior == behavior
 
 
-def test_the_three_settings_files_add_up_and_a_broken_one_is_reported(tmp_path):
+def test_the_three_settings_files_add_up(tmp_path):
     home, workdir = tmp_path / "home", tmp_path / "w"
     (home / ".claude").mkdir(parents=True)
     (workdir / ".claude").mkdir(parents=True)
     (home / ".claude" / "settings.json").write_text('{"permissions": {"allow": ["Bash(ls:*)"]}}', encoding="utf-8")
-    (workdir / ".claude" / "settings.json").write_text('{"permissions": {"deny": ["Bash(rm:*)", 42]}}', encoding="utf-8")
-    (workdir / ".claude" / "settings.local.json").write_text("{oops", encoding="utf-8")
-    rules, problems = rules_from_settings(read_settings(workdir, home))
+    (workdir / ".claude" / "settings.json").write_text('\ufeff{"permissions": {"deny": ["Bash(rm:*)"]}}',
+                                                       encoding="utf-8")  # a byte-order mark is fine
+    (workdir / ".claude" / "settings.local.json").write_text('{"permissions": {"ask": ["Bash(git push:*)"]}}')
+    rules, problems = permission_rules(read_settings(workdir, home))
     assert [(str(r), r.behavior, r.source) for r in rules] == [
-        ("Bash(ls:*)", "allow", "~/.claude/settings.json"), ("Bash(rm:*)", "deny", ".claude/settings.json")]
-    assert len(problems) == 2 and "42 is not a rule" in problems[0] and "not valid JSON" in problems[1]
+        ("Bash(ls:*)", "allow", "~/.claude/settings.json"), ("Bash(rm:*)", "deny", ".claude/settings.json"),
+        ("Bash(git push:*)", "ask", ".claude/settings.local.json")]
+    assert problems == []
 
 
 def test_save_rule_merges_into_settings_local_json(tmp_path):

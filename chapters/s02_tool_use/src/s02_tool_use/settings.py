@@ -8,7 +8,8 @@ Three files, read in this order; the later one is more specific:
 
 Lists (`permissions.allow`, `hooks.PreToolUse`...) add up across the files; a scalar such as
 `permissions.defaultMode` is taken from the most specific file that sets it. A file that is not
-valid JSON is named in `SettingsFile.error` and skipped, never half-read.
+valid JSON is named in `SettingsFile.error`, never half-read; what a broken file means is for
+its reader to say (s07 stops rather than run with fewer rules than the user wrote).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from s01_agent_loop.errors import ConfigurationError
 
 SCOPES = ("user", "project", "local")
 
@@ -29,6 +32,10 @@ class SettingsFile:
     """The parsed JSON object; empty when the file is missing or broken."""
     error: str | None = None
     """Why the file was skipped (invalid JSON, not an object), to show the user."""
+
+
+class SettingsError(ConfigurationError):
+    """A settings file that exists but cannot be understood; the message names file, place and problem."""
 
 
 def settings_paths(workdir: Path, home: Path | None = None) -> dict[str, Path]:
@@ -45,15 +52,21 @@ def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]
     """The settings files that exist, least specific first, each parsed or with its error."""
     files = []
     for scope, path in settings_paths(workdir, home).items():
-        if not path.is_file():
+        if not path.exists():
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8", errors="replace") or "{}")
+            # subtle: utf-8-sig, because editors on Windows save JSON with a byte-order mark
+            data = json.loads(path.read_text(encoding="utf-8-sig", errors="replace").strip() or "{}")
         except json.JSONDecodeError as error:
-            files.append(SettingsFile(scope, path, error=f"{path}: not valid JSON ({error})"))
+            files.append(SettingsFile(scope, path, error=f"{path}: line {error.lineno} column {error.colno}: "
+                                                          f"not valid JSON ({error.msg})"))
+            continue
+        except OSError as error:  # a folder where the file should be, no permission to read it
+            files.append(SettingsFile(scope, path, error=f"{path}: cannot be read ({error.strerror or error})"))
             continue
         if not isinstance(data, dict):
-            files.append(SettingsFile(scope, path, error=f"{path}: expected a JSON object"))
+            files.append(SettingsFile(scope, path, error=f"{path}: expected a JSON object, found a "
+                                                          f"{type(data).__name__}"))
             continue
         files.append(SettingsFile(scope, path, data))
     return files

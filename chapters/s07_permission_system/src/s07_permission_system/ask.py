@@ -43,6 +43,15 @@ class ConsoleAsk:
             return Answer("deny")
         return Answer(answer, reason)
 
+    def confirm(self, question: str) -> bool:
+        """A yes/no question; anything but yes (end of input too) is no."""
+        self.console.print(Panel(Text(question), title="confirm", title_align="left", border_style="yellow",
+                                 expand=False))
+        try:
+            return self.read("y/N › ").lower() in ("y", "yes")
+        except EOFError:
+            return False
+
     def read_choice(self, n: int) -> int:
         """A number from 1 to n; `y` is 1 and `n` is the last."""
         while True:

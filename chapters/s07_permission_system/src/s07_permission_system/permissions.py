@@ -26,11 +26,12 @@ from rich.text import Text
 from s01_agent_loop.cli import SlashCommand
 from s02_tool_use.extension import Extension, Verdict
 from s02_tool_use.harness import PermissionMode
-from s02_tool_use.settings import read_settings, value_at
+from s02_tool_use.settings import SettingsFile, read_settings, value_at
 from s02_tool_use.tools import ToolCall, ToolResult
 
 from .decision import Decision, call_path, read_only_command, rules_decision
-from .rules import Rule, rules_from_settings, save_rule
+from .rules import Rule, save_rule
+from .validation import permission_rules
 
 MODES: tuple[str, ...] = get_args(PermissionMode)  # default, acceptEdits, plan, bypassPermissions
 ADVICE = "Do not try to work around this; ask the user or choose another approach."
@@ -53,8 +54,11 @@ Asker = Callable[[ToolCall, Verdict], Answer]
 
 
 class Permissions(Extension):
-    def __init__(self, rules: list[Rule] | None = None, ask: Asker | None = None, home: Path | None = None):
+    def __init__(self, rules: list[Rule] | None = None, ask: Asker | None = None, home: Path | None = None,
+                 ignore_broken: bool = False):
         self.rules = list(rules) if rules is not None else None  # None: read the settings files at first use
+        self.ignore_broken = ignore_broken
+        """Skip a settings file that cannot be understood (with a warning) instead of stopping."""
         self.session_rules: list[Rule] = []  # "allow always" answers
         self.problems: list[str] = []  # settings files or rules that were skipped
         self.asker = ask  # None: no terminal, so an ask is a denial
@@ -75,7 +79,7 @@ class Permissions(Extension):
     def load(self, agent) -> list[Rule]:
         """The rules in force: the settings files' (read once) and this session's."""
         if self.rules is None:
-            self.rules, self.problems = rules_from_settings(read_settings(agent.workdir, self.home))
+            self.rules, self.problems = permission_rules(read_settings(agent.workdir, self.home), self.ignore_broken)
         return [*self.rules, *self.session_rules]
 
     def on_event(self, agent, event: str, data: dict) -> None:
@@ -206,6 +210,25 @@ def describe(call: ToolCall) -> str:
     return call.name
 
 
+def starting_mode(chosen: str | None, workdir: Path, confirm: Callable[[str], bool] | None,
+                  warn: Callable[[str], None]) -> str:
+    """The session's mode: the command line's, else the settings'. subtle: a repository you just
+    cloned must not switch every check off by itself, so `bypassPermissions` from the checked-in
+    `.claude/settings.json` needs the user's yes (and with no terminal to ask, it is not used)."""
+    if chosen:
+        return chosen
+    mode, file = default_mode(workdir)
+    if mode == "bypassPermissions" and file is not None and file.scope == "project":
+        question = (f"{file.path} (checked in with the project) sets defaultMode bypassPermissions: every "
+                    "check off but deny and ask rules. Use it?")
+        if confirm is None or not confirm(question):
+            why = "there is no terminal to confirm it" if confirm is None else "you said no"
+            warn(f"permissions: not using bypassPermissions from {file.path} ({why}); mode: default. "
+                 "Choose it with --permission-mode bypassPermissions.")
+            return "default"
+    return mode
+
+
 PROTECTED = (".git", ".claude/settings.json", ".claude/settings.local.json", ".claude/hooks", ".mcp.json",
              ".vscode", ".idea")
 """Paths (from the work dir) whose change can run code later: `.git/config` (`core.fsmonitor`), git
@@ -221,9 +244,9 @@ def protected(path: Path | None, workdir: Path) -> str | None:
     return next((p for p in PROTECTED if relative == p or relative.startswith(p + "/")), None)
 
 
-def default_mode(workdir: Path, home: Path | None = None) -> str:
-    """`permissions.defaultMode` from the most specific settings file that sets a valid one."""
+def default_mode(workdir: Path, home: Path | None = None) -> tuple[str, SettingsFile | None]:
+    """`permissions.defaultMode` from the most specific settings file that sets a valid one, and that file."""
     for file in reversed(read_settings(workdir, home)):
         if (mode := value_at(file.data, ("permissions", "defaultMode"))) in MODES:
-            return mode
-    return "default"
+            return mode, file
+    return "default", None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from s02_tool_use.files import write_atomic
 from s02_tool_use.paths import glob_to_regex
-from s02_tool_use.settings import SettingsFile, settings_paths, value_at
+from s02_tool_use.settings import settings_paths
 
 BEHAVIORS = ("deny", "ask", "allow")  # the order rules are checked in: deny beats ask beats allow
 RULE_TOOLS = {
@@ -111,22 +111,6 @@ def parse_rule(text: str, behavior: str, source: str = "session") -> Rule:
     if spec is not None and tool in PATH_RULES:
         spec = spec.strip()
     return Rule(behavior, tool, spec, source)
-
-
-def rules_from_settings(files: list[SettingsFile]) -> tuple[list[Rule], list[str]]:
-    """Every rule in the settings files, and a line for each file or rule that was skipped."""
-    rules, problems = [], []
-    for file in files:
-        if file.error:
-            problems.append(file.error)
-        for behavior in BEHAVIORS:
-            entries = value_at(file.data, ("permissions", behavior))
-            for text in entries if isinstance(entries, list) else []:
-                try:
-                    rules.append(parse_rule(text, behavior, SOURCES.get(file.scope, str(file.path))))
-                except ValueError as error:
-                    problems.append(f"{file.path}: permissions.{behavior}: {error}")
-    return rules, problems
 
 
 def split_words(spec: str) -> list[str]:

@@ -12,17 +12,21 @@ from s06_context_compact.wiring import CHAPTER as PREVIOUS
 from s06_context_compact.wiring import build as build_previous
 
 from .ask import ConsoleAsk
-from .permissions import MODES, Permissions, default_mode
+from .permissions import MODES, Permissions, starting_mode
 
 
 def build(session: Session):
     agent = build_previous(session)
-    agent.config.permission_mode = getattr(session.args, "permission_mode", None) or default_mode(session.workdir)
     console = getattr(session.view, "console", None)
     ask = ConsoleAsk(console) if session.interactive and console is not None else None  # no terminal: ask = deny
+    # the settings are read and checked now: a broken file stops here, before any tool runs
+    gate = Permissions(ask=ask, ignore_broken=getattr(session.args, "ignore_broken_settings", False))
+    gate.load(agent)
+    agent.config.permission_mode = starting_mode(getattr(session.args, "permission_mode", None), session.workdir,
+                                                 ask.confirm if ask else None, session.view.notice)
     # after the Compactor: post_tool_use runs innermost first, so denied files leave a result
     # before a spill saves it (and before s08's PostToolUse hooks see it)
-    agent.use(Permissions(ask=ask))
+    agent.use(gate)
     return agent
 
 
@@ -30,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--permission-mode", choices=MODES, metavar="MODE",
                         help=f"how tool calls are approved: {', '.join(MODES)} (default: default, or "
                              "permissions.defaultMode in the settings)")
+    parser.add_argument("--ignore-broken-settings", action="store_true",
+                        help="skip a settings file that cannot be understood (with a warning) instead of stopping")
 
 
 CHAPTER = PREVIOUS.extend(

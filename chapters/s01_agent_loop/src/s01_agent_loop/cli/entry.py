@@ -32,6 +32,17 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
         return 2
     if not args.query:
         threading.Thread(target=warm_up_sdk, daemon=True).start()
+    from ..errors import ConfigurationError
+
+    try:
+        return start(chapter, args, workdir)
+    except ConfigurationError as error:
+        print(f"{chapter.name}: {error}", file=sys.stderr)
+        return 2
+
+
+def start(chapter: Chapter, args: argparse.Namespace, workdir: Path) -> int:
+    """The demo, or the chapter's agent on the configured model."""
     if args.demo:
         from .demo import run_demo
 
