@@ -93,6 +93,9 @@ def analyse(command: str, depth: int = 0) -> Analysis:
     if depth > MAX_DEPTH:
         analysis.unknown.append(f"commands nested more than {MAX_DEPTH} deep are not analysed")
         return analysis
+    if re.search(r"[^\s\\]\\\n[^\s]", command):
+        # subtle: bash joins `r\<newline>m` into `rm`; the grammar reads two words
+        analysis.unknown.append("a backslash-newline inside a word joins it in a way the parser does not follow")
     try:
         Walker(analysis, depth).statement(parser().parse(command.encode("utf-8", "surrogatepass")).root_node)
     except RecursionError:
@@ -223,8 +226,8 @@ class Walker:
         """A word's value after quote removal, and whether it is known before the command runs."""
         kind = node.type
         if kind in ("word", "number"):
-            raw = text(node)
-            return re.sub(r"\\(.)", r"\1", raw), True
+            # the shell drops a backslash-newline and the backslash before any other character
+            return re.sub(r"\\(.)", r"\1", text(node).replace("\\\n", ""), flags=re.DOTALL), True
         if kind == "raw_string":
             return text(node)[1:-1], True
         if kind == "string":
@@ -333,6 +336,9 @@ def evaluated_code(words: list[str], static: list[bool]) -> list[tuple[str | Non
         found.append((" ".join(words[1:]), "") if known else (None, "`eval` runs text computed when it runs"))
     elif name == "trap" and len(words) > 1:
         found.append((words[1], "") if static[1] else (None, "`trap` runs text computed when it runs"))
+    elif name == "alias":  # an alias's value runs wherever its name is used later
+        found += [(word.split("=", 1)[1], "") if known else (None, "an alias computed when it runs")
+                  for word, known in zip(words[1:], static[1:], strict=True) if "=" in word]
     elif name in ("source", "."):
         found.append((None, f"`{name}` runs the commands of a file"))
     elif name == "env":
