@@ -1,6 +1,7 @@
 """Large outputs spilled to `.harness/tool-outputs/` with a preview; the state folder git ignores;
 token estimates and the API's count."""
 
+import tempfile
 from types import SimpleNamespace
 
 import pytest
@@ -118,3 +119,38 @@ def test_the_meter_starts_from_the_api_count_and_adds_estimates_since():
     meter.forget()  # after a rewrite: estimates only, the system prompt and tools included
     assert not meter.measured and meter.tokens(agent) == estimate_tokens("s") + estimate_tokens([]) \
         + estimate_tokens(agent.messages)
+
+
+@pytest.fixture
+def private_temp(tmp_path, monkeypatch):
+    """A temp folder of this test's own, where the shell's output files go."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_the_saved_file_holds_every_line_the_shell_printed(tmp_path, private_temp):
+    """s01's shell caps what it returns at 30,000 characters; the spill must not save that cap."""
+    from s02_tool_use.bash import BASH
+
+    model = ScriptedModel([tool_use("bash", command="seq 1 200000; exit 3"), text("done")])
+    agent = Harness(model, AgentConfig(model="m"), tmp_path, tools=[BASH], extensions=[Compactor()])
+    agent.run("count")
+    result = model.calls[1]["messages"][-1]["content"][0]["content"]
+    saved = tmp_path / ".harness" / "tool-outputs"
+    [path] = list(saved.iterdir())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [str(n) for n in range(1, 200_001)]  # all 200,000 lines, not the cut text
+    assert "Preview (lines 1-" in result and "of 200,000)" in result and result.endswith("[exit code 3]")
+    assert "\n1\n2\n" in result and "\n200000\n" in result
+    assert list(private_temp.iterdir()) == []  # moved, not copied and left behind
+
+
+def test_a_cut_output_nobody_keeps_is_deleted(tmp_path, private_temp):
+    from s02_tool_use.bash import BASH
+
+    model = ScriptedModel([tool_use("bash", command="seq 1 200000"), text("done")])
+    Harness(model, AgentConfig(model="m"), tmp_path / "temp", tools=[BASH]).run("count")  # no Compactor
+    assert list(private_temp.iterdir()) == []
+    assert "bytes cut ...]" in model.calls[1]["messages"][-1]["content"][0]["content"]

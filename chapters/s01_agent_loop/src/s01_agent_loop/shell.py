@@ -3,6 +3,8 @@
 What makes it safe enough to hand to a model: it never waits forever (a timeout kills the command
 and everything it started), it never floods the context (output is capped, with a note of what was
 cut), and it always answers with text (bytes that are not UTF-8 are replaced, silence is reported).
+The output streams into a file as it comes, so memory stays flat whatever a command prints; a later
+chapter (s06) hands the model that whole file instead of the cut text.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 120.0
 MAX_TIMEOUT = 600.0
 MAX_OUTPUT_CHARS = 30_000
+MAX_SAVED_BYTES = 256 * 1024 * 1024
+"""The most output kept in the command's output file (what s06 saves for the model to read)."""
 
 BASH_TOOL = {
     "name": "bash",
@@ -45,6 +52,26 @@ def run_bash(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> s
     >>> run_bash("echo hi; exit 3", Path("."))
     'hi\\n[exit code 3]'
     """
+    finished = run_command(command, workdir, timeout)
+    finished.path.unlink(missing_ok=True)
+    return finished.text
+
+
+@dataclass
+class Finished:
+    """What a command left: the text for the model, and the file that holds all of its output."""
+
+    text: str
+    path: Path
+    """Every byte the command printed, up to `MAX_SAVED_BYTES`. The caller owns (and deletes) it."""
+    size: int
+    """How many bytes the command printed in all."""
+    cut: bool
+    """Whether `text` holds only the head and the tail of the output."""
+
+
+def run_command(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Finished:
+    """`run_bash`, keeping the whole output in a file: memory stays flat however much is printed."""
     timeout = min(max(float(timeout), 1.0), MAX_TIMEOUT)
     # 1. start the command in a process group of its own, so a timeout can kill its children too
     process = subprocess.Popen(
@@ -55,23 +82,71 @@ def run_bash(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> s
         stderr=subprocess.STDOUT,
         **new_process_group(),
     )
-    # 2. wait, but not forever; Ctrl-C in the REPL also kills the whole group
+    # 2. a thread copies the output to a file as it comes (never into memory), up to a bound
+    saved = tempfile.NamedTemporaryFile(prefix="harness-output-", suffix=".txt", delete=False)
+    pump = Pump(process.stdout, saved)
+    pump.start()
+    # 3. wait, but not forever; Ctrl-C in the REPL also kills the whole group
     note = ""
     try:
-        output, _ = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_group(process)
-        output = drain(process)
+        process.wait()
         note = f"\n[timed out after {timeout:g} s; the command and its child processes were killed]"
     except BaseException:
         kill_group(process)
         process.wait()
+        pump.join(1)
+        saved.close()
+        Path(saved.name).unlink(missing_ok=True)
         raise
-    # 3. bytes to text: UTF-8, never failing on bad bytes
-    text = cap(output.decode("utf-8", errors="replace")).rstrip("\n")
+    # 4. the shell has exited; what it left running in the background holds the output open
+    pump.join(0.5)
+    if pump.is_alive() or group_alive(process):
+        kill_group(process)
+        pump.join(2)
+        if not note:
+            note = ("\n[the command left processes running in the background; they were stopped when it "
+                    "finished. A long-running command needs run_in_background.]")
+    saved.close()
+    # 5. bytes to text: UTF-8, never failing on bad bytes; the head and the tail of a long output
+    text, cut = head_and_tail(Path(saved.name), pump.size)
+    text = text.rstrip("\n")
+    if pump.size > MAX_SAVED_BYTES:
+        text += f"\n[{pump.size - MAX_SAVED_BYTES:,} bytes past the first {MAX_SAVED_BYTES:,} were not saved]"
     if process.returncode and not note:
         note = f"\n[exit code {process.returncode}]"
-    return (text + note).strip("\n") or "(no output)"
+    return Finished((text + note).strip("\n") or "(no output)", Path(saved.name), pump.size, cut)
+
+
+class Pump(threading.Thread):
+    """Copies a pipe to a file in chunks, up to `MAX_SAVED_BYTES`; past that it only counts."""
+
+    def __init__(self, pipe, file):
+        super().__init__(daemon=True)  # subtle: a grandchild that escaped may hold the pipe forever
+        self.pipe, self.file = pipe, file
+        self.size = 0
+
+    def run(self) -> None:
+        while chunk := self.pipe.read1(1 << 16):
+            room = MAX_SAVED_BYTES - self.size
+            if room > 0:
+                self.file.write(chunk[:room])
+            self.size += len(chunk)
+
+
+def head_and_tail(path: Path, size: int, limit: int = MAX_OUTPUT_CHARS) -> tuple[str, bool]:
+    """The output as text, or its head and tail if it is longer than `limit` (read from the file,
+    never whole into memory); and whether it was cut."""
+    with open(path, "rb") as file:
+        if size <= 4 * limit:  # subtle: a character may take up to 4 bytes; cap() counts characters
+            text = file.read().decode("utf-8", errors="replace")
+            return cap(text, limit), len(text) > limit
+        head = file.read(2 * limit).decode("utf-8", errors="replace")[: limit // 2]
+        file.seek(max(0, min(size, MAX_SAVED_BYTES) - 2 * limit))
+        tail = file.read().decode("utf-8", errors="replace")[-(limit // 2):]
+    return f"{head}\n[... {max(0, size - len(head) - len(tail)):,} bytes cut ...]\n{tail}", True
 
 
 def cap(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -110,6 +185,17 @@ def new_process_group() -> dict:
     if os.name == "posix":
         return {"start_new_session": True}
     return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+
+
+def group_alive(process: subprocess.Popen) -> bool:
+    """Whether anything is left in the command's process group (POSIX; elsewhere False)."""
+    if os.name != "posix":
+        return False
+    try:
+        os.killpg(process.pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 def kill_group(process: subprocess.Popen) -> None:

@@ -1,13 +1,14 @@
-"""s01's `bash`, declared once more as a registry `Tool`: the function is s01's, only the
-input model is new (pydantic now validates `command` and `timeout`)."""
+"""s01's `bash`, declared once more as a registry `Tool`: the shell is s01's; new are the input
+model (pydantic validates `command` and `timeout`) and the file of the whole output, handed on
+with a cut result."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from s01_agent_loop.shell import BASH_TOOL, DEFAULT_TIMEOUT, MAX_TIMEOUT, run_bash
+from s01_agent_loop.shell import BASH_TOOL, DEFAULT_TIMEOUT, MAX_TIMEOUT, run_command
 
-from .tools import Tool, ToolContext
+from .tools import Tool, ToolContext, ToolResult
 
 
 class BashInput(BaseModel):
@@ -17,8 +18,12 @@ class BashInput(BaseModel):
     )
 
 
-def bash(args: BashInput, ctx: ToolContext) -> str:
-    return run_bash(args.command, ctx.workdir, args.timeout or DEFAULT_TIMEOUT)
+def bash(args: BashInput, ctx: ToolContext) -> ToolResult:
+    """s01's shell; when the output was cut, the file with all of it goes along (s06 keeps it)."""
+    finished = run_command(args.command, ctx.workdir, args.timeout or DEFAULT_TIMEOUT)
+    if not finished.cut:
+        finished.path.unlink(missing_ok=True)
+    return ToolResult(finished.text, output_file=finished.path if finished.cut else None)
 
 
 BASH = Tool("bash", BASH_TOOL["description"], BashInput, bash, kind="shell",

@@ -184,8 +184,13 @@ class Harness(Agent):
         result = self.tools.call(call.name, call.input, ToolContext(self.workdir, self))
         # 3. any extension may rewrite the result, innermost first: the way back out, as in
         #    wrap_model_call (the gate that judged the call last is the first to see its result)
-        for extension in reversed(self.extensions):
-            result = extension.post_tool_use(self, call, result) or result
+        whole = result.output_file
+        try:
+            for extension in reversed(self.extensions):
+                result = extension.post_tool_use(self, call, result) or result
+        finally:
+            if whole is not None:  # the whole output, unless an extension kept it (moved it away)
+                whole.unlink(missing_ok=True)
         return result.content, result.is_error
 
     def verdict(self, call: ToolCall) -> Verdict:

@@ -81,11 +81,15 @@ class ToolResult:
     `content` came from, None for a line of its own (a note). Lets a later step drop the lines of
     a file without parsing the text again (s07 hides files that deny rules protect)."""
 
+    output_file: Path | None = field(default=None, compare=False)
+    """A file holding the whole output when `content` holds only its head and tail (bash). s06
+    keeps it for the model to read; if nobody does, the harness deletes it after the call."""
+
     def with_note(self, note: str) -> ToolResult:
         """This result with `note` appended as lines of its own (so `files` stays in step)."""
         content = f"{self.content}\n\n{note}"
         files = None if self.files is None else [*self.files, *[None] * (content.count("\n") - self.content.count("\n"))]
-        return ToolResult(content, self.is_error, files)
+        return ToolResult(content, self.is_error, files, self.output_file)
 
 
 @dataclass

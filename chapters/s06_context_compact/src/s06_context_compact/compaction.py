@@ -31,7 +31,7 @@ from s02_tool_use.state import state_path
 from s02_tool_use.tools import Tool, ToolCall, ToolContext, ToolResult
 
 from .history import clear, clearing_frees, old_results, safe_cut, save_transcript
-from .spill import spill
+from .spill import spill, spill_file
 from .summary import current_plan, recent_files, summary_message, summary_request
 from .tokens import ContextMeter, estimate_tokens
 
@@ -106,9 +106,14 @@ class Compactor(Extension):
         return "Compaction scheduled: the conversation will be summarised before your next turn."
 
     def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
-        if not self.config.spill_chars or len(result.content) <= self.config.spill_chars:
+        whole = result.output_file if result.output_file and result.output_file.exists() else None
+        if not self.config.spill_chars or (len(result.content) <= self.config.spill_chars and whole is None):
             return None
         try:
+            if whole is not None:  # the tool cut its output; the file holds all of it
+                last = result.content.rsplit("\n", 1)[-1]
+                note = f"\n{last}" if last.startswith("[") and "cut ...]" not in last else ""  # `[exit code 1]`
+                return ToolResult(spill_file(agent.workdir, call.id, whole) + note, result.is_error)
             return ToolResult(spill(agent.workdir, call.id, result.content), result.is_error)
         except OSError as error:  # a full disk must not stop the loop: the output goes in whole
             self.notice(agent, f"could not save a large output ({error}); it stays in the conversation")

@@ -20,7 +20,9 @@ form Claude Code uses (`<persisted-output>`):
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 from s02_tool_use.files import write_atomic
@@ -32,14 +34,39 @@ TAIL_CHARS = 800
 
 def spill(workdir: Path, tool_use_id: str, output: str) -> str:
     """Save `output` under `.harness/tool-outputs/` (atomically) and return the preview that replaces it."""
-    name = re.sub(r"[^A-Za-z0-9_-]", "_", tool_use_id) or "output"
-    path = state_path(workdir, "tool-outputs", f"{name}.txt")
+    path = output_path(workdir, tool_use_id)
     write_atomic(path, output)
     return preview(output, path.relative_to(workdir).as_posix())
 
 
-def preview(output: str, shown: str, head_chars: int = HEAD_CHARS, tail_chars: int = TAIL_CHARS) -> str:
-    """The head and the tail of `output`, cut at line ends, with the path and how to read the rest."""
+def spill_file(workdir: Path, tool_use_id: str, whole: Path) -> str:
+    """Keep a tool's file of its whole output (s01's shell streams every byte into one) under
+    `.harness/tool-outputs/`, and return the preview: all that was printed reaches the file, not
+    just the head and tail the tool returned, and it is never read whole into memory."""
+    path = output_path(workdir, tool_use_id)
+    shutil.move(whole, path)  # subtle: a rename on the same disk; a copy (streamed) across disks
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        head = file.read(4 * HEAD_CHARS).decode("utf-8", errors="replace")
+        file.seek(max(0, size - 4 * TAIL_CHARS))
+        tail = file.read().decode("utf-8", errors="replace")
+        file.seek(0)
+        n_lines = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+    n_lines += not (tail.endswith("\n") or size == 0)
+    return preview(head, path.relative_to(workdir).as_posix(), tail=tail, n_lines=n_lines, n_bytes=size)
+
+
+def output_path(workdir: Path, tool_use_id: str) -> Path:
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", tool_use_id) or "output"
+    return state_path(workdir, "tool-outputs", f"{name}.txt")
+
+
+def preview(output: str, shown: str, head_chars: int = HEAD_CHARS, tail_chars: int = TAIL_CHARS, *,
+            tail: str | None = None, n_lines: int | None = None, n_bytes: int | None = None) -> str:
+    """The head and the tail of `output`, cut at line ends, with the path and how to read the rest.
+    For a file too big to hold, `output` is its start, `tail` its end, with its line and byte counts."""
+    if tail is not None:
+        return file_preview(output, tail, shown, n_lines, n_bytes, head_chars, tail_chars)
     lines = output.splitlines()
     # 1. whole lines from the start while they fit in head_chars (at least one, cut if it is huge)
     head, used = [], 0
@@ -73,7 +100,41 @@ def preview(output: str, shown: str, head_chars: int = HEAD_CHARS, tail_chars: i
     return "\n".join(parts)
 
 
+def file_preview(head: str, tail: str, shown: str, n_lines: int, n_bytes: int, head_chars: int,
+                 tail_chars: int) -> str:
+    """`preview` for a file read only at its two ends."""
+    head_lines = head.splitlines()[:-1] or head.splitlines()  # the last one may be cut by the read
+    kept, used = [], 0
+    for line in head_lines:
+        if kept and used + len(line) + 1 > head_chars:
+            break
+        kept.append(line[:head_chars])
+        used += len(line) + 1
+    tail_lines = tail.splitlines()[1:] or tail.splitlines()
+    ends, used = [], 0
+    for line in reversed(tail_lines):
+        if ends and used + len(line) + 1 > tail_chars:
+            break
+        ends.insert(0, line[-tail_chars:])
+        used += len(line) + 1
+    hidden = max(0, n_lines - len(kept) - len(ends))
+    return "\n".join([
+        "<persisted-output>",
+        f"Output too large ({size_of(n_bytes)}). Full output saved to: {shown}",
+        "",
+        f"Preview (lines 1-{len(kept):,} and {n_lines - len(ends) + 1:,}-{n_lines:,} of {n_lines:,}):",
+        *kept, f"[... {hidden:,} lines not shown ...]", *ends,
+        "",
+        f'Read the rest with read_file(path="{shown}", offset=N, limit=M) or grep it, '
+        "rather than running the command again.",
+        "</persisted-output>",
+    ])
+
+
 def size(text: str) -> str:
     """The UTF-8 size of `text` the way Claude Code says it: `812B`, `26.1KB`, `4.8MB`."""
-    n = len(text.encode("utf-8"))
+    return size_of(len(text.encode("utf-8")))
+
+
+def size_of(n: int) -> str:
     return f"{n}B" if n < 1000 else f"{n / 1000:.1f}KB" if n < 1_000_000 else f"{n / 1_000_000:.1f}MB"
