@@ -60,6 +60,13 @@ def test_api_error_is_one_line_not_a_traceback(tmp_path):
     assert "401" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_stream_that_ends_before_message_stop_is_not_taken_for_an_answer(tmp_path):
+    with ScriptedServer([Fault(end_early=True)]) as server:
+        result = run_chapter("s01_agent_loop", "-q", "hello", cwd=tmp_path, env=endpoint(server))
+    assert result.returncode == 1 and result.stdout == ""  # no half answer printed as if whole
+    assert "ended before its message_stop" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_repl_reads_piped_lines_and_keeps_the_conversation(tmp_path):
     script = [say("First answer."), step(text="Second answer.", expect={"messages_at_most": 3})]
     with ScriptedServer(script) as server:

@@ -33,12 +33,23 @@ class AnthropicModel:
         )
 
     def query(self, request: dict, on_text=None):
-        """Stream one reply, passing text to `on_text` as it arrives; return the whole `Message`."""
+        """Stream one reply, passing text to `on_text` as it arrives; return the whole `Message`.
+        subtle: a stream a proxy closes cleanly mid-reply ends without `message_stop`, and the SDK
+        returns what it got as if it were whole; that is an `IncompleteReply`, not an answer."""
         with self.client.messages.stream(**request) as stream:
+            complete = False
             for event in stream:
                 if event.type == "text" and on_text:
                     on_text(event.text)
+                complete = complete or event.type == "message_stop"
+            if not complete:
+                raise IncompleteReply("the reply stream ended before its message_stop event: the connection "
+                                      "was closed mid-reply (a proxy or load balancer?)")
             return stream.get_final_message()
+
+
+class IncompleteReply(Exception):
+    """The stream ended without `message_stop`: what arrived is only part of the reply."""
 
 
 def count_breakpoints(request: dict) -> int:

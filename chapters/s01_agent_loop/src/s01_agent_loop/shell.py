@@ -83,7 +83,7 @@ def run_command(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -
         **new_process_group(),
     )
     # 2. a thread copies the output to a file as it comes (never into memory), up to a bound
-    saved = tempfile.NamedTemporaryFile(prefix="harness-output-", suffix=".txt", delete=False)
+    saved = tempfile.NamedTemporaryFile(prefix="harness-output-", suffix=".txt", delete=False)  # noqa: SIM115 - closed below, handed on
     pump = Pump(process.stdout, saved)
     pump.start()
     # 3. wait, but not forever; Ctrl-C in the REPL also kills the whole group

@@ -160,15 +160,18 @@ class Compactor(Extension):
         self.notice(agent, f"cleared {what}: {size:,} → {after:,} tokens (transcript saved to {transcript})")
         return True
 
-    def compact(self, agent, trigger: str, focus: str | None = None, size: int | None = None) -> bool:
-        """Replace the older conversation by a summary; True if it did. `trigger` is "auto" or "manual"."""
+    def compact(self, agent, trigger: str, focus: str | None = None, size: int | None = None,
+                force: bool = False) -> bool:
+        """Replace the older conversation by a summary; True if it did. `trigger` is "auto" or "manual";
+        `force` skips the check that an automatic one frees enough (the API said the prompt is too long)."""
         messages = agent.messages
         cut = safe_cut(messages, self.config.keep_messages)
         if cut is None:
             if trigger == "manual":
                 self.notice(agent, "nothing to compact yet")
             return False
-        if trigger == "auto" and estimate_tokens(messages[:cut]) < self.config.rewrite_at_least * self.config.budget:
+        if trigger == "auto" and not force and \
+                estimate_tokens(messages[:cut]) < self.config.rewrite_at_least * self.config.budget:
             return False  # the old part is too small to be worth a summary
         before = size if size is not None else self.meter.tokens(agent)
         # 1. tell the other extensions (s08 runs the user's PreCompact hooks here)

@@ -21,6 +21,8 @@ import enum
 import time
 from dataclasses import dataclass
 
+from s01_agent_loop.model import IncompleteReply
+
 
 class Action(enum.Enum):
     RETRY = "retry"
@@ -85,7 +87,10 @@ def classify(error: BaseException) -> Failure | None:
         return Failure(Action.RETRY, "request timed out")
     if isinstance(error, anthropic.APIConnectionError):
         return Failure(Action.RETRY, "connection error")
-    # 4. the stream broke after it began: the SDK lets the raw transport error through
+    # 4. the stream broke after it began: the SDK lets the raw transport error through, and a
+    #    stream closed cleanly before `message_stop` is s01's IncompleteReply
+    if isinstance(error, IncompleteReply):
+        return Failure(Action.RETRY, "stream ended before message_stop", mid_stream=True)
     if isinstance(error, httpx2.TransportError):
         return Failure(Action.RETRY, f"stream broke ({type(error).__name__})", mid_stream=True)
     return None

@@ -16,6 +16,7 @@ conversation the failed one did, and after giving up the next prompt simply cont
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 
@@ -136,13 +137,21 @@ class Recovery(Extension):
             view.model_start()
 
     def compact(self, agent, failure: Failure, request: dict) -> dict | None:
-        """Summarise the conversation with s06's Compactor; the new request, or None if it could not."""
+        """Summarise the conversation with s06's Compactor; the new request, or None if it could not.
+        subtle: the API's word outranks our estimate. The endpoint's window may be smaller than the
+        configured budget (a local model): compact whatever the estimate says, and take the limit the
+        error names (`250000 tokens > 200000 maximum`) as the budget for the rest of the session."""
         compactor = Compactor.of(agent)
         agent.view.model_end(None)
         try:
             agent.view.notice(notice(f"{failure.detail or failure.label}; compacting the conversation, "
                                    "then retrying once", "magenta"))
-            if compactor is None or not compactor.compact(agent, "auto"):
+            limit = window_limit(failure.detail)
+            if compactor is not None and limit and (not compactor.config.budget or limit < compactor.config.budget):
+                compactor.config = compactor.config.model_copy(update={"budget": limit})
+                agent.view.notice(notice(f"the endpoint's window is {limit:,} tokens: that is the context budget "
+                                         "for the rest of the session", "magenta"))
+            if compactor is None or not compactor.compact(agent, "auto", force=True):
                 return None
         finally:
             agent.view.model_start()
@@ -151,8 +160,15 @@ class Recovery(Extension):
         return {**agent.request(), "model": request["model"]}
 
     def give_up(self, failure: Failure, cause: BaseException, retries: int | None = None):
+        """Stop the turn with one line; the conversation is kept for the next prompt."""
         if retries is None:
             reason = f"{failure.label} and nothing could be compacted; start a new session or /compact"
         else:
             reason = f"gave up after {retries} retries: {failure.label}"
         raise RecoveryFailed(f"{reason} (the conversation is kept: send a prompt to try again)") from cause
+
+
+def window_limit(message: str) -> int | None:
+    """The maximum a prompt-too-long error names: `... 250000 tokens > 200000 maximum` -> 200000."""
+    found = re.search(r"tokens?\s*>\s*([\d,]+)\s*maximum", message or "")
+    return int(found.group(1).replace(",", "")) if found else None

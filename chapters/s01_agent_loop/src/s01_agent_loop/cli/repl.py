@@ -82,8 +82,10 @@ def line_reader():
 
 
 def is_api_error(error: Exception) -> bool:
+    from ..model import IncompleteReply
+
     anthropic = sys.modules.get("anthropic")
-    return anthropic is not None and isinstance(error, anthropic.APIError)
+    return isinstance(error, IncompleteReply) or (anthropic is not None and isinstance(error, anthropic.APIError))
 
 
 def describe_api_error(error) -> str:

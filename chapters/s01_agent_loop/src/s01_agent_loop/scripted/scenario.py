@@ -112,7 +112,11 @@ class Fault(_Strict):
     0.01 makes it retry at once."""
     message: str | None = None
     prompt_too_long: bool = False
+    maximum: int = 200_000
+    """With `prompt_too_long`: the window the error names (`N tokens > maximum`)."""
     cut_stream: bool = False
+    end_early: bool = False
+    """End the stream cleanly after its first delta, without `message_stop` (a proxy closing it)."""
     error_event: str | None = None
     """An error type, e.g. `overloaded_error`, sent as an SSE `event: error`."""
     drop: bool = False
@@ -124,10 +128,10 @@ class Fault(_Strict):
     @model_validator(mode="after")
     def _one_kind(self):
         kinds = [self.status is not None, self.prompt_too_long, self.cut_stream, self.error_event is not None,
-                 self.drop]
+                 self.drop, self.end_early]
         if sum(kinds) != 1:
             raise ValueError("a fault is exactly one of `status`, `prompt_too_long`, `cut_stream`, `error_event`, "
-                             "`drop`")
+                             "`drop`, `end_early`")
         if self.status is not None and self.status not in ERROR_TYPES:
             raise ValueError(f"status {self.status} is not one of {sorted(ERROR_TYPES)}")
         if self.error_event is not None and self.error_event not in ERROR_TYPES.values():
@@ -146,7 +150,8 @@ class Fault(_Strict):
         if self.status is not None:
             return f"fault {self.status}"
         return "fault " + ("prompt_too_long" if self.prompt_too_long else "cut_stream" if self.cut_stream
-                           else "drop" if self.drop else f"error_event {self.error_event}")
+                           else "drop" if self.drop else "end_early" if self.end_early
+                           else f"error_event {self.error_event}")
 
 
 Step = Annotated[UserStep | ModelStep | Fault, Field(discriminator="kind")]

@@ -189,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
         usage = {"input_tokens": estimate_request(body), "output_tokens": 0}
         if reply.drop:
             self.cut()
+        elif reply.end_early and stream:
+            self.send_events(cut_events(message_json(msg_id, model, PARTIAL_REPLY, None, usage)), rid)
         elif reply.cut_stream:
             if stream:
                 self.send_events(cut_events(message_json(msg_id, model, PARTIAL_REPLY, None, usage)), rid,
@@ -205,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         status = fault.status or {v: k for k, v in ERROR_TYPES.items()}[fault.error_type]
         message = fault.message or f"scripted {fault.error_type}"
         if fault.prompt_too_long:
-            message = f"prompt is too long: {200_000 + estimate_request(body)} tokens > 200000 maximum"
+            message = f"prompt is too long: {fault.maximum + estimate_request(body)} tokens > {fault.maximum} maximum"
         headers = {"request-id": rid}
         if fault.retry_after is not None:
             headers["retry-after"] = f"{fault.retry_after:g}"
