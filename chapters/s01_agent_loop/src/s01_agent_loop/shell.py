@@ -9,14 +9,14 @@ chapter (s06) hands the model that whole file instead of the cut text.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from .processes import finished as forget
+from .processes import kill_tree, shell_argv, start, tree_alive
 
 DEFAULT_TIMEOUT = 120.0
 MAX_TIMEOUT = 600.0
@@ -73,15 +73,10 @@ class Finished:
 def run_command(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -> Finished:
     """`run_bash`, keeping the whole output in a file: memory stays flat however much is printed."""
     timeout = min(max(float(timeout), 1.0), MAX_TIMEOUT)
-    # 1. start the command in a process group of its own, so a timeout can kill its children too
-    process = subprocess.Popen(
-        shell_argv(command),
-        cwd=workdir,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        **new_process_group(),
-    )
+    # 1. start the command in a process group of its own, marked, so that a timeout can kill it and
+    #    everything it started (processes.py)
+    process = start(shell_argv(command), workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT)
     # 2. a thread copies the output to a file as it comes (never into memory), up to a bound
     saved = tempfile.NamedTemporaryFile(prefix="harness-output-", suffix=".txt", delete=False)  # noqa: SIM115 - closed below, handed on
     pump = Pump(process.stdout, saved)
@@ -91,24 +86,26 @@ def run_command(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        kill_group(process)
+        kill_tree(process)
         process.wait()
         note = f"\n[timed out after {timeout:g} s; the command and its child processes were killed]"
     except BaseException:
-        kill_group(process)
+        kill_tree(process)
         process.wait()
+        forget(process)
         pump.join(1)
         saved.close()
         Path(saved.name).unlink(missing_ok=True)
         raise
     # 4. the shell has exited; what it left running in the background holds the output open
     pump.join(0.5)
-    if pump.is_alive() or group_alive(process):
-        kill_group(process)
+    if pump.is_alive() or tree_alive(process):
+        kill_tree(process)
         pump.join(2)
         if not note:
             note = ("\n[the command left processes running in the background; they were stopped when it "
                     "finished. A long-running command needs run_in_background.]")
+    forget(process)
     saved.close()
     # 5. bytes to text: UTF-8, never failing on bad bytes; the head and the tail of a long output
     text, cut = head_and_tail(Path(saved.name), pump.size)
@@ -156,56 +153,3 @@ def cap(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
     half = limit // 2
     cut = len(text) - 2 * half
     return f"{text[:half]}\n[... {cut:,} characters cut ...]\n{text[-half:]}"
-
-
-def drain(process: subprocess.Popen) -> bytes:
-    """What a killed command had written. subtle: a grandchild that left the process group may
-    still hold the pipe open, so this waits a little, not forever."""
-    try:
-        output, _ = process.communicate(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output = b""
-    return output or b""
-
-
-# ---------------------------------------------------------------------------------------------
-# Process groups differ between POSIX and Windows.
-
-
-def shell_argv(command: str) -> list[str]:
-    """`bash -c COMMAND`; on Windows without bash (Git Bash, WSL), cmd.exe, whose syntax differs."""
-    if os.name == "posix":
-        return ["/bin/sh" if not shutil.which("bash") else "bash", "-c", command]
-    bash = shutil.which("bash")
-    return [bash, "-c", command] if bash else ["cmd.exe", "/d", "/s", "/c", command]
-
-
-def new_process_group() -> dict:
-    if os.name == "posix":
-        return {"start_new_session": True}
-    return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-
-
-def group_alive(process: subprocess.Popen) -> bool:
-    """Whether anything is left in the command's process group (POSIX; elsewhere False)."""
-    if os.name != "posix":
-        return False
-    try:
-        os.killpg(process.pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
-def kill_group(process: subprocess.Popen) -> None:
-    """Kill the process and everything it started."""
-    if process.poll() is not None and os.name != "posix":
-        return
-    try:
-        if os.name == "posix":
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], capture_output=True)
-    except (ProcessLookupError, PermissionError):
-        pass

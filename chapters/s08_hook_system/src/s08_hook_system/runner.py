@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from s01_agent_loop.shell import drain, kill_group, new_process_group, shell_argv
+from s01_agent_loop.processes import drain, kill_group, new_process_group, shell_argv
 
 from .config import HookCommand
 

@@ -9,6 +9,7 @@ subtle: nothing heavy is imported at module level, so `--help` and `--version` a
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -34,11 +35,35 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
         threading.Thread(target=warm_up_sdk, daemon=True).start()
     from ..errors import ConfigurationError
 
+    on_termination_signals()
     try:
         return start(chapter, args, workdir)
     except ConfigurationError as error:
         print(f"{chapter.name}: {error}", file=sys.stderr)
         return 2
+    except Terminated as stop:
+        print(f"{chapter.name}: stopped by {stop.name}; what the tools started was stopped too", file=sys.stderr)
+        return 128 + stop.signum
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwind like Ctrl-C (every running command is killed on the way out), then exit.
+    subtle: a BaseException, so the REPL's `except Exception` and the Ctrl-C handlers let it through."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def on_termination_signals() -> None:
+    """Turn SIGTERM and SIGHUP into `Terminated` in the main thread (POSIX; SIGKILL is the reaper's)."""
+    def terminate(signum, frame):
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and threading.current_thread() is threading.main_thread():
+            signal.signal(getattr(signal, name), terminate)
 
 
 def start(chapter: Chapter, args: argparse.Namespace, workdir: Path) -> int:
