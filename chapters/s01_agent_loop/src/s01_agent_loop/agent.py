@@ -87,7 +87,7 @@ class Agent:
         4. Otherwise the reply's text is the answer.
         Ctrl-C (KeyboardInterrupt) may stop it anywhere; the conversation stays valid.
         """
-        self.add_user([{"type": "text", "text": prompt}])
+        self.add_user([{"type": "text", "text": encodable(prompt)}])
         turns_at_start = self.n_turns
         try:
             while True:
@@ -103,7 +103,7 @@ class Agent:
     def step(self):
         """One round trip: ask the model, record its reply, answer its tool calls."""
         reply = self.query()
-        self.messages.append({"role": "assistant", "content": [block.to_dict() for block in reply.content]})
+        self.messages.append({"role": "assistant", "content": encodable([block.to_dict() for block in reply.content])})
         calls = [block for block in reply.content if block.type == "tool_use"]
         if calls:
             self.answer(calls)
@@ -184,7 +184,7 @@ class Agent:
 
 
 def tool_result(tool_use_id: str, content: str, is_error: bool = False) -> dict:
-    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": content}
+    block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": encodable(content)}
     if is_error:
         block["is_error"] = True
     return block
@@ -193,3 +193,23 @@ def tool_result(tool_use_id: str, content: str, is_error: bool = False) -> dict:
 def reply_text(reply) -> str:
     """The text blocks of a reply, joined."""
     return "\n".join(block.text for block in reply.content if block.type == "text").strip()
+
+
+def encodable(value):
+    """`value` with every string valid UTF-8: a lone surrogate (from a model's JSON `"\\ud800"`, or
+    a file name with bad bytes) becomes U+FFFD, so the next request can be encoded at all.
+
+    >>> encodable({"path": "a\\ud800"})
+    {'path': 'a\\ufffd\\ufffd\\ufffd'}
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [encodable(item) for item in value]
+    return value
