@@ -56,7 +56,7 @@ def test_events_without_a_matcher_ignore_it_and_session_start_matches_its_source
     assert start.matches("startup") and not start.matches("compact")
 
 
-def test_bad_entries_are_skipped_with_a_warning_that_names_them_and_good_ones_stay(tmp_path):
+def test_bad_entries_are_named_and_good_ones_stay(tmp_path):
     settings = write(tmp_path / ".claude/settings.json", {"hooks": {
         "PreToolUse": [group("ok", "bash"), group("bad-regex", "bash("),
                        {"matcher": "bash", "hooks": [{"type": "prompt", "prompt": "is this safe?"},
@@ -67,25 +67,38 @@ def test_bad_entries_are_skipped_with_a_warning_that_names_them_and_good_ones_st
     }})
     config = load_hooks(tmp_path, tmp_path / "home")
     assert [h.command for h in config.hooks] == ["ok"]
-    text = "\n".join(config.warnings)
-    assert all(str(settings) in warning for warning in config.warnings)
+    text = "\n".join([*config.warnings, *config.errors])
+    assert all(str(settings) in line for line in [*config.warnings, *config.errors])
     assert "hooks.PreToolUse[1].matcher: 'bash(' is not a valid regular expression" in text
     assert "hooks.PreToolUse[2].hooks[0]: type 'prompt' is not supported" in text
     assert "hooks.PreToolUse[2].hooks[1]: `command` must be a non-empty string" in text
     assert "hooks.PreToolUse[2].hooks[2]: `timeout` must be a positive number of seconds, got -1" in text
     assert "hooks.BeforeEverything: unknown event; the events are PreToolUse, PostToolUse" in text
     assert "hooks.Stop: expected a list of matcher groups" in text
-    assert len(config.warnings) == 6
+    assert len(config.warnings) == 1 and "type 'prompt'" in config.warnings[0]  # understood, cannot run here
+    assert len(config.errors) == 5  # cannot be understood: the agent stops on these
 
 
-def test_a_broken_settings_file_is_a_warning_and_the_others_still_count(tmp_path):
+def test_a_broken_settings_file_is_an_error_and_the_others_still_count(tmp_path):
     write(tmp_path / ".claude/settings.json", "{ not json")
     write(tmp_path / ".claude/settings.local.json", {"hooks": {"Stop": [group("local-stop")]}})
     config = load_hooks(tmp_path, tmp_path / "home")
     assert [h.command for h in config.hooks] == ["local-stop"]
-    assert len(config.warnings) == 1 and "not valid JSON" in config.warnings[0]
+    assert len(config.errors) == 1 and "not valid JSON" in config.errors[0]
 
 
 def test_no_settings_no_hooks(tmp_path):
     config = load_hooks(tmp_path, tmp_path / "home")
-    assert config.hooks == [] and config.warnings == []
+    assert config.hooks == [] and config.warnings == config.errors == []
+
+
+def test_a_hooks_block_that_cannot_be_understood_stops_the_agent_with_one_line(tmp_path):
+    from s01_agent_loop.cli.testing import run_chapter
+
+    (tmp_path / ".claude").mkdir()
+    settings = tmp_path / ".claude" / "settings.json"
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "bash(", "hooks": []}]}}), encoding="utf-8")
+    result = run_chapter("s08_hook_system", "-q", "hi", cwd=tmp_path, env={"ANTHROPIC_API_KEY": "k"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert str(settings) in line and "hooks.PreToolUse[0].matcher" in line and "--ignore-broken-settings" in line

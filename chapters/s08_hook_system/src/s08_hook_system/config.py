@@ -66,7 +66,9 @@ class HookConfig:
     hooks: list[HookCommand] = field(default_factory=list)
     """Every valid hook, in file order and then in the order written."""
     warnings: list[str] = field(default_factory=list)
-    """One line per file or entry that was skipped."""
+    """One line per hook that is understood but cannot run here (a `prompt` hook)."""
+    errors: list[str] = field(default_factory=list)
+    """One line per file or entry that cannot be understood: the agent stops on these (s07's rule)."""
 
     def matching(self, event: str, value: str | None = None) -> list[HookCommand]:
         """The hooks to run for `event`, e.g. `matching("PreToolUse", "bash")`."""
@@ -78,13 +80,13 @@ def load_hooks(workdir: Path, home: Path | None = None) -> HookConfig:
     config = HookConfig()
     for file in read_settings(workdir, home):
         if file.error:
-            config.warnings.append(file.error)
+            config.errors.append(file.error)
             continue
         block = file.data.get("hooks")
         if block is None:
             continue
         if not isinstance(block, dict):
-            config.warnings.append(f"{file.path}: `hooks` must be an object of events")
+            config.errors.append(f"{file.path}: `hooks` must be an object of events")
             continue
         for event, groups in block.items():
             parse_event(config, file, event, groups)
@@ -94,24 +96,25 @@ def load_hooks(workdir: Path, home: Path | None = None) -> HookConfig:
 def parse_event(config: HookConfig, file, event: str, groups) -> None:
     where = f"{file.path}: hooks.{event}"
     if event not in EVENTS:
-        config.warnings.append(f"{where}: unknown event; the events are {', '.join(EVENTS)}")
+        config.errors.append(f"{where}: unknown event; the events are {', '.join(EVENTS)}")
         return
     if not isinstance(groups, list):
-        config.warnings.append(f"{where}: expected a list of matcher groups")
+        config.errors.append(f"{where}: expected a list of matcher groups")
         return
     for i, group in enumerate(groups):
         if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
-            config.warnings.append(f"{where}[{i}]: expected {{\"matcher\": ..., \"hooks\": [...]}}")
+            config.errors.append(f"{where}[{i}]: expected {{\"matcher\": ..., \"hooks\": [...]}}")
             continue
         matcher = group.get("matcher") or ""
         problem = matcher_problem(matcher)
         if problem:
-            config.warnings.append(f"{where}[{i}].matcher: {problem}")
+            config.errors.append(f"{where}[{i}].matcher: {problem}")
             continue
         for j, entry in enumerate(group["hooks"]):
             hook, problem = parse_command(entry)
             if problem:
-                config.warnings.append(f"{where}[{i}].hooks[{j}]: {problem}")
+                unsupported = isinstance(entry, dict) and entry.get("type") in OTHER_TYPES
+                (config.warnings if unsupported else config.errors).append(f"{where}[{i}].hooks[{j}]: {problem}")
                 continue
             config.hooks.append(HookCommand(event, matcher, *hook, path=file.path, scope=file.scope))
 
@@ -124,6 +127,10 @@ def matcher_problem(matcher) -> str | None:
     except re.error as error:
         return f"{matcher!r} is not a valid regular expression ({error})"
     return None
+
+
+OTHER_TYPES = ("prompt", "agent")
+"""Claude Code's hook types this harness understands but does not run (it runs `command` hooks)."""
 
 
 def parse_command(entry) -> tuple[tuple[str, float], str | None]:

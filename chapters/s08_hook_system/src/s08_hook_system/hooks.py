@@ -20,6 +20,7 @@ from rich.text import Text
 
 from s01_agent_loop.cli import SlashCommand
 from s02_tool_use.extension import Extension, Outcome, Verdict
+from s02_tool_use.settings import SettingsError
 from s02_tool_use.tools import ToolCall, ToolResult
 
 from .config import HookConfig, load_hooks
@@ -33,8 +34,9 @@ DETAIL_LINES = 6  # of a hook's reason or context, shown to the user
 
 
 class Hooks(Extension):
-    def __init__(self, home: Path | None = None):
+    def __init__(self, home: Path | None = None, ignore_broken: bool = False):
         self.home = home  # user hooks are in <home>/.claude/settings.json; None: the user's home
+        self.ignore_broken = ignore_broken  # skip entries that cannot be understood, instead of stopping
         self.session_id = str(uuid.uuid4())  # one per session, shared with subagents
         self.config: HookConfig | None = None  # read at SessionStart (a snapshot) and by /hooks
         self.main = None  # the agent whose session this is (the first to start one)
@@ -44,11 +46,16 @@ class Hooks(Extension):
         return self
 
     def load(self, agent) -> HookConfig:
-        """Read the settings files now; warn about every entry skipped."""
-        self.config = load_hooks(agent.workdir, self.home)
-        for warning in self.config.warnings:
+        """Read the settings files now. An entry that cannot be understood stops the agent (a
+        `SettingsError`: fewer hooks than the user wrote could let through what a hook blocks),
+        unless `ignore_broken`; one that cannot run here is skipped with a warning."""
+        config = load_hooks(agent.workdir, self.home)
+        if config.errors and not self.ignore_broken:
+            raise SettingsError(f"{config.errors[0]} (fix it, or run with --ignore-broken-settings to skip it)")
+        self.config = config
+        for warning in [*config.warnings, *config.errors]:
             agent.view.notice(Text(f"warning: hooks: {warning} (skipped)", style="yellow"))
-        return self.config
+        return config
 
     # ---------------------------------------------------------------------------------------
     # The events, one extension point each.
@@ -98,7 +105,8 @@ class Hooks(Extension):
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         if event == "SessionStart" and self.main is None:
             self.main = agent
-            self.load(agent)  # subtle: a snapshot, as in Claude Code; edits show up at /hooks
+            if self.config is None:  # the wiring read them already; a snapshot, as in Claude Code
+                self.load(agent)  # (edits show up at /hooks)
         if event in SESSION_EVENTS and agent is not self.main:
             return None
         if event == "PreCompact":

@@ -16,7 +16,9 @@ from .hooks import Hooks
 
 def build(session: Session):
     agent = build_previous(session)
-    agent.use(Hooks(), before=Permissions)  # the gate then judges the input a hook may have rewritten
+    hooks = Hooks(ignore_broken=getattr(session.args, "ignore_broken_settings", False))
+    hooks.load(agent)  # the settings are checked now: a broken hooks block stops here
+    agent.use(hooks, before=Permissions)  # the gate then judges the input a hook may have rewritten
     return agent
 
 
