@@ -16,7 +16,7 @@ def test_demo_runs_to_the_end():
     assert result.returncode == 0, result.stderr
     assert "DEMO: a scripted model" in result.stdout
     assert "test_median_even" in result.stdout
-    assert "demo finished" in result.stderr
+    assert "scratch project is kept" not in result.stderr  # removed at exit (--keep keeps it)
     assert "Traceback" not in result.stderr
 
 

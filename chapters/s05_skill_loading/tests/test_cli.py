@@ -8,7 +8,7 @@ from s01_agent_loop.scripted import ScriptedServer, step
 
 
 def test_demo_loads_skills_on_demand_and_follows_them():
-    result = run_chapter("s05_skill_loading", "--demo")
+    result = run_chapter("s05_skill_loading", "--demo", "--keep")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "2 skills" in out and "skipped .claude/skills/release-notes/SKILL.md" in out  # /skills

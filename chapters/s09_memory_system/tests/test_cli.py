@@ -11,7 +11,7 @@ LINE = "- [test-command](test-command.md) (feedback): Run the tests with python 
 
 
 def test_demo_saves_two_memories_and_the_next_session_has_them():
-    demo = run_chapter("s09_memory_system", "--demo")
+    demo = run_chapter("s09_memory_system", "--demo", "--keep")
     assert demo.returncode == 0, demo.stderr
     words = " ".join(demo.stdout.split())  # rich wraps long lines
     for seen in ("Saved new memory 'run-tests-verbose' (feedback)", "Saved new memory 'median-bug-issue' (project)",

@@ -72,6 +72,10 @@ def start(chapter: Chapter, args: argparse.Namespace, workdir: Path) -> int:
         from .demo import run_demo
 
         return run_demo(chapter, args)
+    if args.scenario:
+        from .demo import run_scenario
+
+        return run_scenario(chapter, args, workdir)
     from .settings import load_settings
 
     settings = load_settings(args.model)
@@ -82,15 +86,17 @@ def start(chapter: Chapter, args: argparse.Namespace, workdir: Path) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.sample:
-        from .demo import scratch_project
-
-        workdir = scratch_project(chapter.overlays)
-        print(f"{chapter.name}: working on a fresh copy of the sample project: {workdir}", file=sys.stderr)
     from ..model import AnthropicModel
+    from .demo import scratch, scratch_project
     from .run import run_agent
 
-    return run_agent(chapter, args, AnthropicModel(settings, chapter.model_retries), workdir, settings.model, settings.describe())
+    if not args.sample:
+        return run_agent(chapter, args, AnthropicModel(settings, chapter.model_retries), workdir, settings.model,
+                         settings.describe())
+    with scratch(scratch_project(chapter.overlays), args.keep) as workdir:
+        print(f"{chapter.name}: working on a fresh copy of the sample project: {workdir}", file=sys.stderr)
+        return run_agent(chapter, args, AnthropicModel(settings, chapter.model_retries), workdir, settings.model,
+                         settings.describe(), trace_folder=Path.cwd())
 
 
 def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
@@ -103,6 +109,11 @@ def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample", action="store_true",
                         help="work on a fresh copy of the course's sample project (with this chapter's demo files)")
     parser.add_argument("--max-turns", type=int, default=0, metavar="N", help="stop a task after N model calls (0: no limit)")
+    parser.add_argument("--scenario", metavar="FILE", type=Path,
+                        help="a scripted model plays FILE (YAML, like a chapter's demo.yaml) for the REPL or -q; no key")
+    parser.add_argument("--trace", action="store_true",
+                        help="write every request as sent and every reply to .harness/traces/ (see: uv run trace-view)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch project of --demo or --sample at exit")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     if chapter.add_arguments:
         chapter.add_arguments(parser)

@@ -34,7 +34,7 @@ def submit(chapter, agent, line: str, console) -> str | None:
     """Run one user line: a slash command or a task. Returns the answer, or None on failure."""
     if line.startswith("/"):
         name, _, argument = line[1:].partition(" ")
-        command = agent.commands().get(name)
+        command = commands_of(agent).get(name)
         if name == "help":
             show_help(agent, console)
         elif command is None:
@@ -57,7 +57,7 @@ def submit(chapter, agent, line: str, console) -> str | None:
 
 def show_help(agent, console) -> None:
     rows = {"help": "this list", "exit": "leave (Ctrl-D works too; /quit too)"}
-    rows.update({name: command.help for name, command in agent.commands().items()})
+    rows.update({name: command.help for name, command in commands_of(agent).items()})
     from rich.table import Table
 
     table = Table.grid(padding=(0, 2))  # subtle: a grid wraps a long help text under itself, not under the name
@@ -66,6 +66,49 @@ def show_help(agent, console) -> None:
     for name, text in rows.items():
         table.add_row(f"  /{name}", text)
     console.print(table)
+
+
+def commands_of(agent) -> dict:
+    """The REPL's own commands (for every agent), then the agent's (`agent.commands()`)."""
+    from .chapter import SlashCommand
+    from .trace import TracingModel
+
+    own = {"messages": SlashCommand("the conversation so far, one line per block; /messages N: the last N",
+                                    show_messages)}
+    if isinstance(agent.model, TracingModel):  # --trace
+        trace = agent.model.path
+        own["trace"] = SlashCommand("where this session's trace is, and how to view it",
+                                    lambda agent, argument, console: console.print(
+                                        f"trace: {trace}\nview it: uv run trace-view {trace}"))
+    return {**own, **agent.commands()}
+
+
+def show_messages(agent, argument: str, console) -> None:
+    """`/messages [N]`: each message of the history (the last N), each block on one line."""
+    from rich.text import Text
+
+    from .console import summarize
+
+    messages = agent.messages
+    last = int(argument) if argument.isdigit() else len(messages)
+    if not messages:
+        console.print("[dim]no messages yet[/]")
+    for index, message in enumerate(messages[len(messages) - last:], len(messages) - last):
+        content = message["content"]
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        for block in blocks:
+            kind = block.get("type")
+            if kind == "tool_use":
+                body = f"{block['name']} {summarize(block.get('input'), 200)}"
+            elif kind == "tool_result":
+                body = str(block.get("content"))
+                kind += " (error)" if block.get("is_error") else ""
+            else:
+                body = str(block.get("text", block))
+            body = " ".join(body.split())
+            line = Text.assemble((f"{index:>3} {message['role']:<9} {kind:<20} ", "dim"),
+                                 body[:200] + ("…" if len(body) > 200 else ""))
+            console.print(line, no_wrap=True, overflow="ellipsis")
 
 
 def line_reader():

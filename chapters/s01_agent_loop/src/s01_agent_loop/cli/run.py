@@ -7,16 +7,33 @@ from pathlib import Path
 from .chapter import Chapter, Session
 
 
-def run_agent(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str, prompts=None) -> int:
-    """Build the chapter's agent and run it: one `-q` task, scripted prompts, or the REPL."""
+def run_agent(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str, prompts=None,
+              trace_folder: Path | None = None) -> int:
+    """Build the chapter's agent and run it: one `-q` task, scripted prompts, or the REPL. With
+    `--trace`, the model is wrapped to record every request and reply under `trace_folder` (else
+    the work dir)."""
     from rich.console import Console
 
+    quiet = bool(args.query)
+    console = Console(stderr=quiet, highlight=False)
+    if args.trace:
+        from .trace import TracingModel, trace_path
+
+        model = TracingModel(model, trace_path(trace_folder or workdir))
+        console.print(f"[dim]trace: {model.path} (view it: uv run trace-view {model.path})[/]")
+    try:
+        return run(chapter, args, model, workdir, model_id, banner, prompts, console)
+    finally:
+        if args.trace:
+            console.print(f"[dim]trace written: {model.path}[/]")
+
+
+def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str, prompts, console) -> int:
     from ..agent import AgentConfig
     from .console import ConsoleView
     from .repl import repl, submit
 
     quiet = bool(args.query)
-    console = Console(stderr=quiet, highlight=False)
     config = AgentConfig(model=model_id, max_turns=args.max_turns)
     view = ConsoleView(console, quiet=quiet)
     agent = chapter.build(Session(model, config, workdir, view, args, interactive=not quiet and prompts is None))
