@@ -75,7 +75,7 @@ def test_extra_and_leftover_calls_fail():
     model = ScriptedModel([text("one"), text("two")])
     prompt = request([{"role": "user", "content": "hi"}])
     model.query(prompt)
-    with pytest.raises(UnconsumedSteps, match="1 scripted replies"):
+    with pytest.raises(UnconsumedSteps, match="1 scripted reply was"):
         model.assert_done()
     model.query(prompt)
     model.assert_done()

@@ -142,7 +142,7 @@ def test_failed_expectation_is_a_400_and_fails_assert_done():
 def test_leftover_and_missing_steps():
     with ScriptedServer([say("one"), say("two")]) as server:
         ask(server)
-    with pytest.raises(AssertionError, match="1 scripted replies were never asked for: text 'two'"):
+    with pytest.raises(AssertionError, match="1 scripted reply was never asked for: text 'two'"):
         server.assert_done()
     with ScriptedServer([]) as server, pytest.raises(anthropic.BadRequestError, match="no step left for request #1"):
         ask(server)

@@ -262,3 +262,35 @@ def test_the_controls_still_run(project):
         assert spy == ["bash"] and "app.py" in result["content"]
         _, spy, _ = attempt(workdir, home, mode, "write_file", {"path": "src/new.py", "content": "x = 1\n"})
         assert spy == ["write_file"]
+
+
+@pytest.mark.parametrize("command", [
+    "sed '1e touch pwn' src/app.py", "sed -n '1w pwn' src/app.py", "git branch -D main", "git tag -d v1",
+    "sort --compress-program=sh src/app.py", "tree -o pwn", "git diff --output=pwn", "rg --pre ./x.sh KEY",
+    "git -c core.fsmonitor='touch pwn' status",
+])
+def test_plan_mode_reads_only_even_with_a_rule_for_the_program(project, command):
+    workdir, home = project
+    settings = json.loads((workdir / ".claude" / "settings.json").read_text(encoding="utf-8"))
+    settings["permissions"]["allow"] += ["Bash(sed:*)", "Bash(git:*)", "Bash(sort:*)", "Bash(tree:*)", "Bash(rg:*)"]
+    (workdir / ".claude" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    result, spy, _ = attempt(workdir, home, "plan", "bash", {"command": command})
+    assert spy == [] and "plan mode" in result["content"] and not (workdir / "pwn").exists()
+
+
+def test_code_the_text_does_not_show_is_denied_when_only_a_read_rule_denies(tmp_path):
+    """Fail closed: a Read deny rule could be broken by code that cannot be analysed."""
+    workdir, home = tmp_path / "w", tmp_path / "home"
+    (workdir / ".claude").mkdir(parents=True)
+    (workdir / ".claude" / "settings.json").write_text(
+        json.dumps({"permissions": {"deny": ["Read(./secrets/**)"]}}), encoding="utf-8")
+    result, spy, _ = attempt(workdir, home, "bypassPermissions", "bash", {"command": "X=cat; $X secrets/key"})
+    assert spy == [] and "Read(./secrets/**)" in result["content"]
+
+
+def test_always_allowing_an_interpreter_with_inline_code_offers_only_that_command():
+    from s07_permission_system.decision import command_decision
+
+    for command in ("python -c 'import os'", "git -c core.pager=less log", "node -e 1"):
+        [rule] = command_decision(command, []).suggestions
+        assert str(rule) == f"Bash({command})"

@@ -104,7 +104,7 @@ def run_command(command: str, workdir: Path, timeout: float = DEFAULT_TIMEOUT) -
         pump.join(2)
         if not note:
             note = ("\n[the command left processes running in the background; they were stopped when it "
-                    "finished. A long-running command needs run_in_background.]")
+                    "finished: nothing a bash call starts outlives it]")
     forget(process)
     saved.close()
     # 5. bytes to text: UTF-8, never failing on bad bytes; the head and the tail of a long output

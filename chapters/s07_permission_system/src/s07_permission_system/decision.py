@@ -51,7 +51,8 @@ def rules_decision(tool_name: str, tool: Tool | None, tool_input, rules: list[Ru
         relevant += [rule for rule in rules if rule.behavior == "deny" and rule.covers("read_file", "read")]
     if kind == "shell":
         command = tool_input.get("command") if isinstance(tool_input, dict) else None
-        return command_decision(command if isinstance(command, str) else "", relevant)
+        other_denies = [rule for rule in rules if rule.behavior == "deny" and rule not in relevant]
+        return command_decision(command if isinstance(command, str) else "", relevant, other_denies)
     path = call_path(tool, tool_input, workdir, home)
     for behavior in BEHAVIORS:
         for rule in relevant:
@@ -81,8 +82,9 @@ def call_path(tool: Tool | None, tool_input, workdir: Path, home: Path) -> Path 
 # Shell commands
 
 
-def command_decision(command: str, rules: list[Rule]) -> Decision:
-    """A shell command against the `Bash(...)` rules, part by part."""
+def command_decision(command: str, rules: list[Rule], other_denies: list[Rule] = ()) -> Decision:
+    """A shell command against the `Bash(...)` rules, part by part. `other_denies`: the deny rules
+    about other tools (`Read(./secrets/**)`), which code the text does not show may also break."""
     analysis = analyse(command)
     # 1. deny and ask rules see every command the text may run: each part, through wrappers,
     #    inside `$(...)`, `bash -c '...'`, `eval`, function and loop bodies
@@ -94,7 +96,7 @@ def command_decision(command: str, rules: list[Rule]) -> Decision:
     #    (or ask) rule may apply to code the text does not show
     if analysis.unknown:
         why = analysis.unknown[0]
-        if rule := next((r for r in rules if r.behavior == "deny"), None) or next(
+        if rule := next((r for r in [*rules, *other_denies] if r.behavior == "deny"), None) or next(
                 (r for r in rules if r.behavior == "ask"), None):
             return Decision(rule.behavior, f"it cannot be fully checked ({why}), so {cite(rule)} may apply",
                             rule, firm=True)
@@ -127,8 +129,9 @@ def part_decision(part: Part, rules: list[Rule]) -> Decision:
         return Decision("ask", f"`{part.text}` reads or writes a file through a redirection")
     if rule := next((r for r in allows if r.matches_command(part.words)), None):
         return Decision("allow", cite(rule), rule)
-    return Decision("ask", f"no allow rule matches `{part.text}`",
-                    suggestions=[Rule("allow", "Bash", " ".join(prefix_of(part.words)) + ":*")])
+    prefix = prefix_of(part.words)
+    suggestion = Rule("allow", "Bash", " ".join(prefix) + ":*") if prefix else Rule("allow", "Bash", part.text)
+    return Decision("ask", f"no allow rule matches `{part.text}`", suggestions=[suggestion])
 
 
 def prefix_of(words: list[str]) -> list[str]:
@@ -137,6 +140,8 @@ def prefix_of(words: list[str]) -> list[str]:
     `npm run test -- -v` -> `npm run test`, `python -m unittest -v` -> `python -m unittest`)."""
     prefix = words[:1]
     name = posixpath.basename(words[0]) if words else ""
+    if len(words) > 1 and words[1] in CODE_OPTIONS:  # `python -c '...'`, `git -c core.pager=...`: code in
+        return []  # an argument; a prefix rule would allow any code, so only the exact command is offered
     for word in words[1:3]:
         runner = len(prefix) == 2 and prefix[1] in RUNNERS
         if name in SUBCOMMANDS and (len(prefix) == 1 or runner) and SUBCOMMAND.fullmatch(word) or name.startswith("python") and (word == "-m" or prefix[-1] == "-m"):
@@ -146,6 +151,7 @@ def prefix_of(words: list[str]) -> list[str]:
     return prefix
 
 
+CODE_OPTIONS = frozenset({"-c", "-e", "--eval", "-E", "--exec", "-p"})
 SUBCOMMAND = re.compile(r"[a-z][a-z0-9_-]*")
 SUBCOMMANDS = frozenset({"git", "npm", "pnpm", "yarn", "bun", "npx", "cargo", "go", "docker", "kubectl", "uv",
                          "pip", "pip3", "make", "poetry", "gh", "dotnet", "mvn", "gradle", "just", "deno", "brew"})
@@ -154,13 +160,16 @@ READ_ONLY = frozenset({
     "ls", "cat", "head", "tail", "wc", "grep", "rg", "pwd", "echo", "printf", "which", "type", "file", "stat",
     "du", "df", "tree", "sort", "uniq", "cut", "diff", "cmp", "nl", "basename", "dirname", "realpath",
     "readlink", "date", "whoami", "id", "uname", "hostname", "true", "false", "test", "[", "printenv",
-    "jq", "less", "more", "md5sum", "sha256sum", "find", "sed", "git",
+    "jq", "md5sum", "sha256sum", "find", "git",
 })
 """Programs plan mode lets run: they only look (with the exceptions `read_only_command` checks)."""
-GIT_READS = frozenset({"status", "log", "diff", "show", "branch", "rev-parse", "ls-files", "blame", "grep",
-                       "describe", "remote", "tag", "shortlog"})
-WRITING_FLAGS = {"find": ("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf",
-                          "-fls"), "sed": ("-i", "--in-place"), "sort": ("-o", "--output")}
+GIT_READS = frozenset({"status", "log", "diff", "show", "rev-parse", "ls-files", "blame", "grep", "describe",
+                       "shortlog"})
+WRITING_FLAGS = {"find": ("-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-fprint0", "-fprintf", "-fls"),
+                 "sort": ("-o", "--output", "--compress-program"), "tree": ("-o",), "git": ("--output", "-c"),
+                 "rg": ("--pre",)}
+"""Options that make a reading program write a file or run another program (sed is left out: its
+scripts can `w` a file and `e` run a command)."""
 
 
 def read_only_command(command: str) -> bool:
@@ -175,6 +184,8 @@ def read_only_command(command: str) -> bool:
         if name not in READ_ONLY or part.file_redirects() or wrapper(words):
             return False
         if any(word.startswith(flag) for word in words[1:] for flag in WRITING_FLAGS.get(name, ())):
+            return False
+        if name == "git" and any(w.startswith("-") for w in words[1:2]):  # `git -C dir`, `git -c key=value`
             return False
         if name == "git" and (len(words) < 2 or words[1] not in GIT_READS):
             return False

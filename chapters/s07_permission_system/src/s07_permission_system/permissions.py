@@ -30,7 +30,7 @@ from s02_tool_use.settings import SettingsFile, read_settings, value_at
 from s02_tool_use.tools import ToolCall, ToolResult
 
 from .decision import Decision, call_path, read_only_command, rules_decision
-from .rules import Rule, save_rule
+from .rules import CASE_INSENSITIVE, Rule, save_rule
 from .validation import permission_rules
 
 MODES: tuple[str, ...] = get_args(PermissionMode)  # default, acceptEdits, plan, bypassPermissions
@@ -126,7 +126,7 @@ class Permissions(Extension):
         # 4. the allow rules
         if found:
             return found
-        # 4. no rule: reads are free, acceptEdits accepts edits, the rest is asked
+        # 5. no rule: reads are free, acceptEdits accepts edits, the rest is asked
         if kind == "read" or (kind == "edit" and mode == "acceptEdits"):
             return Decision("allow", f"{mode} mode allows {kind}s")
         what = {"edit": "edits", "shell": "shell commands"}.get(kind, f"the tool {call.name}")
@@ -241,6 +241,8 @@ def protected(path: Path | None, workdir: Path) -> str | None:
     if path is None or not path.is_relative_to(root):
         return None
     relative = path.relative_to(root).as_posix()
+    if CASE_INSENSITIVE:  # subtle: on macOS and Windows `.GIT/config` is `.git/config`
+        relative = relative.lower()
     return next((p for p in PROTECTED if relative == p or relative.startswith(p + "/")), None)
 
 

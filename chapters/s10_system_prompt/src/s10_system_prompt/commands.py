@@ -60,7 +60,7 @@ def prompt_table(agent, system_prompt: SystemPrompt, request) -> Group:
     usage = system_prompt.usage
     if usage["requests"]:
         share = usage["cache_read"] / usage["input"] if usage["input"] else 0.0
-        lines.append(Text.assemble(("prompt cache: ", "bold"), f"{usage['requests']} requests this session, "
+        lines.append(Text.assemble(("prompt cache: ", "bold"), f"{usage['requests']} request{'s' * (usage['requests'] != 1)} this session, "
                                    f"{usage['input']:,} input tokens, {usage['cache_read']:,} read from the cache ",
                                    (f"({share:.0%})", "bold green")))
     return Group(*lines)

@@ -165,7 +165,7 @@ class Recovery(Extension):
             reason = f"{failure.label} and nothing could be compacted; start a new session or /compact"
         else:
             reason = f"gave up after {retries} retries: {failure.label}"
-        raise RecoveryFailed(f"{reason} (the conversation is kept: send a prompt to try again)") from cause
+        raise RecoveryFailed(reason) from cause  # the REPL adds that the conversation is kept
 
 
 def window_limit(message: str) -> int | None:

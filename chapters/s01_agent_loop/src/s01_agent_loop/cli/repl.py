@@ -30,8 +30,10 @@ def repl(chapter, agent, console) -> int:
             submit(chapter, agent, line, console)
 
 
-def submit(chapter, agent, line: str, console) -> str | None:
-    """Run one user line: a slash command or a task. Returns the answer, or None on failure."""
+def submit(chapter, agent, line: str, console, interactive: bool = True) -> str | None:
+    """Run one user line: a slash command or a task. Returns the answer, or None on failure.
+    `interactive`: a REPL follows, so a failure says the conversation is kept for the next prompt."""
+    kept = " [dim](the conversation is kept: send a prompt to try again)[/]" if interactive else ""
     if line.startswith("/"):
         name, _, argument = line[1:].partition(" ")
         command = commands_of(agent).get(name)
@@ -47,11 +49,11 @@ def submit(chapter, agent, line: str, console) -> str | None:
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/] [dim](the conversation is kept; go on or ask something else)[/]")
     except AgentStop as stop:
-        console.print(f"[red]stopped:[/] {stop}")
+        console.print(f"[red]stopped:[/] {stop}{kept}")
     except Exception as error:
         if not is_api_error(error):
             raise
-        console.print(f"[red]model error:[/] {describe_api_error(error)}")
+        console.print(f"[red]model error:[/] {describe_api_error(error)}{kept}")
     return None
 
 
@@ -134,6 +136,11 @@ def is_api_error(error: Exception) -> bool:
 def describe_api_error(error) -> str:
     """One line: the HTTP status and the API's own message, or the connection problem."""
     status = getattr(error, "status_code", None)
+    request = getattr(error, "request", None)
+    if status is None and request is not None:  # no answer at all: say where we knocked
+        where = f"{request.url.scheme}://{request.url.host}" + (f":{request.url.port}" if request.url.port else "")
+        return (f"{type(error).__name__}: no answer from {where} (after the SDK's own retries); check "
+                "ANTHROPIC_BASE_URL, the network, and that the server is running")
     body = getattr(error, "body", None)
     message = body.get("error", {}).get("message") if isinstance(body, dict) else None
     text = message or str(error)

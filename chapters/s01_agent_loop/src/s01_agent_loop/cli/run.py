@@ -38,7 +38,7 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     view = ConsoleView(console, quiet=quiet)
     agent = chapter.build(Session(model, config, workdir, view, args, interactive=not quiet and prompts is None))
     if quiet:
-        answer = submit(chapter, agent, args.query, console)
+        answer = submit(chapter, agent, args.query, console, interactive=False)
         if answer is None:
             return 1
         print(answer)

@@ -47,7 +47,7 @@ def render(records: list[dict], title: str) -> str:
         if request.get("tools"):
             previous = {**request, "n": n}
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title><style>{STYLE}</style>"
-            f"</head><body><nav><b>{esc(title)}</b><br>{len(requests)} requests{''.join(nav)}</nav>"
+            f"</head><body><nav><b>{esc(title)}</b><br>{len(requests)} request{'s' * (len(requests) != 1)}{''.join(nav)}</nav>"
             f"<main>{''.join(sections) or '<p>No requests in this trace.</p>'}</main></body></html>")
 
 

@@ -91,7 +91,7 @@ class ScriptedModel:
 
     def assert_done(self) -> None:
         if self.script:
-            raise UnconsumedSteps(f"{len(self.script)} scripted replies were never asked for: {self.script!r}")
+            raise UnconsumedSteps(f"{plural(len(self.script), 'scripted reply was', 'scripted replies were')} never asked for: {self.script!r}")
 
 
 def _plain(obj):
@@ -101,3 +101,8 @@ def _plain(obj):
     if hasattr(obj, "model_dump"):
         return obj.model_dump(mode="json", exclude_none=True)
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """`1 scripted reply`, `2 scripted replies`."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

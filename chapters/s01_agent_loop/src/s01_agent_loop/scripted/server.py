@@ -92,7 +92,7 @@ class ScriptedServer:
         problems = list(self.violations)
         if self.steps_left:
             left = ", ".join(reply.describe() for reply in self.replies[self.n_used :])
-            problems.append(f"scripted model: {self.steps_left} scripted replies were never asked for: {left}")
+            problems.append(f"scripted model: {self.steps_left} scripted repl{'y was' if self.steps_left == 1 else 'ies were'} never asked for: {left}")
         if problems:
             raise AssertionError("\n".join(problems))
 
