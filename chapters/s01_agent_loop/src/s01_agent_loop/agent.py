@@ -47,7 +47,10 @@ class View:
         """The model's reply is complete (None: the call failed or was interrupted)."""
 
     def tool_start(self, name: str, tool_input: dict) -> None:
-        """A tool is about to run."""
+        """A tool call has arrived (it may still be refused)."""
+
+    def tool_running(self, name: str) -> None:
+        """The call was allowed and the tool is running now (show that time passes)."""
 
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
         """A tool has returned."""
@@ -165,6 +168,7 @@ class Agent:
             return f"Unknown tool {call.name!r}; the only tool is bash.", True
         if not isinstance(command, str) or not command.strip():
             return "bash needs a non-empty string `command`.", True
+        self.view.tool_running(call.name)
         return run_bash(command, self.workdir, call.input.get("timeout") or DEFAULT_TIMEOUT), False
 
     def commands(self) -> dict:

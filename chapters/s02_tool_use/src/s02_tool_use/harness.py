@@ -181,6 +181,7 @@ class Harness(Agent):
         if verdict.behavior == "deny":
             return verdict.message or f"Permission to use {call.name} was denied: {verdict.reason}.", True
         # 2. the registry validates the input and turns every failure into an error result
+        self.view.tool_running(call.name)
         result = self.tools.call(call.name, call.input, ToolContext(self.workdir, self))
         # 3. any extension may rewrite the result, innermost first: the way back out, as in
         #    wrap_model_call (the gate that judged the call last is the first to see its result)

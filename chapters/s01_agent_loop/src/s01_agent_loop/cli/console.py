@@ -13,6 +13,8 @@ layout (about half a millisecond a preview): they are the log the user reads.
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from rich.console import Console
 from rich.live import Live
@@ -67,7 +69,25 @@ class ConsoleView(View):
         self.tool_drew = False
         self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan")))
 
+    def tool_running(self, name: str) -> None:
+        """On a terminal, a spinner with the seconds since the tool started, until it ends."""
+        if not self.console.is_terminal:
+            return
+        started = time.monotonic()
+        self.status = self.console.status(f"[dim]running {name}…[/]", spinner="dots")
+        self.status.start()
+        status = self.status
+
+        def tick() -> None:
+            while self.status is status:
+                time.sleep(1)
+                if self.status is status:
+                    status.update(f"[dim]running {name}… {time.monotonic() - started:.0f} s[/]")
+
+        threading.Thread(target=tick, daemon=True).start()
+
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
+        self.stop_spinner()
         if self.tool_drew and not is_error:
             return  # the tool drew its own output (a plan, a nested run): no second preview
         lines = output.splitlines() or [""]
