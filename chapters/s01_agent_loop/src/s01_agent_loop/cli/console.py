@@ -28,8 +28,9 @@ PREVIEW_LINES = 6
 
 
 class ConsoleView(View):
-    def __init__(self, console: Console, *, quiet: bool = False, indent: int = 0):
+    def __init__(self, console: Console, *, quiet: bool = False, indent: int = 0, verbose: bool = False):
         self.console = console
+        self.verbose = verbose  # --verbose: tool inputs and outputs whole, not previews
         self.quiet = quiet  # -q: the final answer is printed by the caller, on stdout
         self.indent = indent  # nested runs (subagents) are drawn indented
         self.buffer = ""
@@ -67,7 +68,8 @@ class ConsoleView(View):
 
     def tool_start(self, name: str, tool_input: dict) -> None:
         self.tool_drew = False
-        self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (summarize(tool_input), "cyan")))
+        shown = json.dumps(tool_input, ensure_ascii=False, indent=1) if self.verbose else summarize(tool_input)
+        self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (shown, "cyan")))
 
     def tool_running(self, name: str) -> None:
         """On a terminal, a spinner with the seconds since the tool started, until it ends."""
@@ -91,8 +93,8 @@ class ConsoleView(View):
         if self.tool_drew and not is_error:
             return  # the tool drew its own output (a plan, a nested run): no second preview
         lines = output.splitlines() or [""]
-        shown = "\n".join(lines[:PREVIEW_LINES])
-        if len(lines) > PREVIEW_LINES:
+        shown = "\n".join(lines if self.verbose else lines[:PREVIEW_LINES])
+        if len(lines) > PREVIEW_LINES and not self.verbose:
             more = len(lines) - PREVIEW_LINES
             shown += f"\n… {more} more line{'s' if more > 1 else ''}"
         self.log(shown, style="red" if is_error else "dim", extra=2)
@@ -109,7 +111,7 @@ class ConsoleView(View):
 
     def nested(self) -> ConsoleView:
         """A view for a run inside this one (a subagent), drawn one step further in."""
-        return ConsoleView(self.console, quiet=self.quiet, indent=self.indent + 1)
+        return ConsoleView(self.console, quiet=self.quiet, indent=self.indent + 1, verbose=self.verbose)
 
     # -----------------------------------------------------------------------------------------
 

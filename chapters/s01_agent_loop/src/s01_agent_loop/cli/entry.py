@@ -113,6 +113,7 @@ def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
                         help="a scripted model plays FILE (YAML, like a chapter's demo.yaml) for the REPL or -q; no key")
     parser.add_argument("--trace", action="store_true",
                         help="write every request as sent and every reply to .harness/traces/ (see: uv run trace-view)")
+    parser.add_argument("--verbose", action="store_true", help="show tool inputs and outputs whole, not previews")
     parser.add_argument("--keep", action="store_true", help="keep the scratch project of --demo or --sample at exit")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     if chapter.add_arguments:

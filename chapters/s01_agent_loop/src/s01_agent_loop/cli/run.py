@@ -35,7 +35,7 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
 
     quiet = bool(args.query)
     config = AgentConfig(model=model_id, max_turns=args.max_turns)
-    view = ConsoleView(console, quiet=quiet)
+    view = ConsoleView(console, quiet=quiet, verbose=args.verbose)
     agent = chapter.build(Session(model, config, workdir, view, args, interactive=not quiet and prompts is None))
     if quiet:
         answer = submit(chapter, agent, args.query, console, interactive=False)
