@@ -36,9 +36,9 @@ class AnthropicModel:
         """Stream one reply, passing text to `on_text` as it arrives; return the whole `Message`.
         subtle: a stream a proxy closes cleanly mid-reply ends without `message_stop`, and the SDK
         returns what it got as if it were whole; that is an `IncompleteReply`, not an answer."""
-        with self.client.messages.stream(**request) as stream:
+        with self.open_stream(request) as stream:
             complete = False
-            for event in stream:
+            for event in readable(stream):
                 if event.type == "text" and on_text:
                     on_text(event.text)
                 complete = complete or event.type == "message_stop"
@@ -47,9 +47,51 @@ class AnthropicModel:
                                       "was closed mid-reply (a proxy or load balancer?)")
             return stream.get_final_message()
 
+    def open_stream(self, request: dict):
+        """Send `request` and return the SDK's stream of the reply.
+        subtle: a string that is not valid Unicode (a lone surrogate: a file name or a path read
+        with `surrogateescape`) makes the SDK's UTF-8 encoding fail before anything is sent; then a
+        copy goes, each such character replaced by U+FFFD. The usual request pays nothing for it."""
+        try:
+            return self.client.messages.stream(**request).__enter__()
+        except UnicodeEncodeError:
+            return self.client.messages.stream(**encodable(request)).__enter__()
+
 
 class IncompleteReply(Exception):
     """The stream ended without `message_stop`: what arrived is only part of the reply."""
+
+
+class UnreadableReply(IncompleteReply):
+    """The reply arrived but cannot be read whole: the SDK could not parse it (a tool call's input
+    that is not valid JSON, e.g. an escaped lone surrogate). Like an incomplete one, it is no answer."""
+
+
+def readable(stream):
+    """The stream's events. subtle: the SDK raises a bare `ValueError` when a tool call's streamed
+    input is JSON it cannot parse; it becomes an `UnreadableReply` here, so it is told apart by its
+    type (s01 reports it in one line, s11 retries it) and never taken for a bug of ours."""
+    try:
+        yield from stream
+    except ValueError as error:
+        detail = " ".join(str(error).split())
+        detail = detail if len(detail) <= 300 else detail[:300] + "..."
+        raise UnreadableReply(f"the reply could not be read: {detail}") from error
+
+
+def encodable(value):
+    """A copy of a request with every string valid Unicode: a lone surrogate becomes U+FFFD, a
+    surrogate pair the character it stands for.
+
+    e.g. {"text": "caf\\udce9"} -> {"text": "caf\\ufffd"}
+    """
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable(item) for item in value]
+    return value
 
 
 def count_breakpoints(request: dict) -> int:

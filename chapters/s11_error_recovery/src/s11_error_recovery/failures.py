@@ -3,7 +3,8 @@
 Every failure of a request comes back as an exception. `classify` sorts them into four actions:
 
     RETRY     wait and send the same request again: 429, 529 and other 5xx, 408, 409,
-              connection errors and timeouts, a stream cut mid-way, an `error` event in a stream
+              connection errors and timeouts, a stream cut mid-way, an `error` event in a stream,
+              a reply the SDK cannot parse (a tool call's input that is not valid JSON)
     COMPACT   the prompt no longer fits (a 400 "prompt is too long", a 413): summarise (s06), retry once
     FATAL     retrying cannot help: 401, 403, any other 4xx, or `x-should-retry: false`; stop with one line
     (None)    not a model-call failure at all (a bug, Ctrl-C): not ours to handle
@@ -21,7 +22,7 @@ import enum
 import time
 from dataclasses import dataclass
 
-from s01_agent_loop.model import IncompleteReply
+from s01_agent_loop.model import IncompleteReply, UnreadableReply
 
 
 class Action(enum.Enum):
@@ -88,7 +89,11 @@ def classify(error: BaseException) -> Failure | None:
     if isinstance(error, anthropic.APIConnectionError):
         return Failure(Action.RETRY, "connection error")
     # 4. the stream broke after it began: the SDK lets the raw transport error through, and a
-    #    stream closed cleanly before `message_stop` is s01's IncompleteReply
+    #    stream closed cleanly before `message_stop` is s01's IncompleteReply. subtle: a tool
+    #    input the SDK cannot parse is a bare ValueError from the SDK; s01's model raises it as an
+    #    UnreadableReply (a subclass, so first), so that a ValueError of ours is never retried
+    if isinstance(error, UnreadableReply):
+        return Failure(Action.RETRY, "unreadable reply (the SDK could not parse it)", mid_stream=True)
     if isinstance(error, IncompleteReply):
         return Failure(Action.RETRY, "stream ended before message_stop", mid_stream=True)
     if isinstance(error, httpx2.TransportError):
