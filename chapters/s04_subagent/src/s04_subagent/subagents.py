@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.padding import Padding
 from rich.text import Text
 
@@ -50,6 +50,14 @@ class TaskInput(BaseModel):
     description: str = Field(description="A short (3-5 word) description of the task, shown to the user.")
     prompt: str = Field(description="The complete task for the agent, and what it should report back.")
     subagent_type: str = Field(GENERAL_PURPOSE.name, description="The type of agent to use (see the list).")
+
+    @field_validator("description", "prompt")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        # subtle: a blank prompt would be the child's first message: an empty text block, which the API refuses
+        if not value.strip():
+            raise ValueError("must not be empty or blank")
+        return value
 
 
 class Instructions(Extension):
