@@ -12,16 +12,27 @@ The project root is the nearest folder upwards from the work dir that has `.git`
 A file may pull in another with `@path` (`@./x.md`, `@docs/style.md`, `@~/notes.md`), resolved
 relative to the importing file; imports nest at most `MAX_IMPORT_DEPTH` deep, a file is included
 once however often it is imported (so a cycle ends), and a missing one is a warning.
+
+Every request carries the chain, so what it may add is capped: `MAX_FILE_CHARS` of one file and
+`MAX_CHAIN_CHARS` of all of them. A file past the cap is cut (a warning, and a note where it is
+cut, so the model knows to read the rest); one with NUL bytes is not text and is skipped.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from s02_tool_use.files import BINARY_SNIFF_BYTES
+
 MAX_IMPORT_DEPTH = 5  # Claude Code's limit on nested @imports
-LARGE_FILE_CHARS = 40_000  # past this Claude Code warns that a memory file hurts performance
+MAX_FILE_CHARS = 40_000
+"""The most characters one file adds to the system prompt (past this Claude Code warns that a large
+CLAUDE.md hurts performance); the rest is cut."""
+MAX_CHAIN_CHARS = 40_000
+"""The most characters all the files together add; a file past it is cut, the ones after it left out."""
 
 KIND_LABELS = {
     "user": "user's private global instructions for all projects",
@@ -41,6 +52,8 @@ class InstructionFile:
     """"user", "project" or "local" (an imported file keeps the kind of the file importing it)."""
     text: str
     imported_by: Path | None = None
+    note: str = ""
+    """Why `text` is not the whole file (it was cut), shown after it in the prompt."""
 
 
 @dataclass
@@ -49,6 +62,10 @@ class ClaudeMd:
 
     files: list[InstructionFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n_chars(self) -> int:
+        return sum(len(file.text) for file in self.files)
 
 
 def project_root(workdir: Path) -> Path:
@@ -88,14 +105,19 @@ def include(path: Path, kind: str, chain: ClaudeMd, seen: set[Path], home: Path,
         return
     seen.add(resolved)
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with open(path, "rb") as f:  # subtle: never more than the cap could use, however big the file
+            data, size = f.read(4 * MAX_FILE_CHARS + 4), os.fstat(f.fileno()).st_size
     except OSError as error:
         chain.warnings.append(f"cannot read {path}: {error.strerror or error}")
         return
-    if len(text) > LARGE_FILE_CHARS:
-        chain.warnings.append(f"{path} has {len(text):,} characters; a long instruction file costs every request")
-    chain.files.append(InstructionFile(path, kind, text, imported_by))
-    # 2. its imports, resolved against the importing file's folder, not the work dir
+    # 2. not text (an image, UTF-16 from an editor): not instructions at all
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        chain.warnings.append(f"{path} is not text (it holds NUL bytes: binary, or UTF-16?); skipped")
+        return
+    # 3. the cap: a long file is cut, with a note where; the ones after a full chain are left out
+    text, note = fit(path, data.decode("utf-8", errors="replace"), size, whole=size <= len(data), chain=chain)
+    chain.files.append(InstructionFile(path, kind, text, imported_by, note))
+    # 4. its imports (in the part kept), resolved against the importing file's folder, not the work dir
     for target in imports(text):
         imported = resolve_import(target, path.parent, home)
         if depth + 1 > MAX_IMPORT_DEPTH:
@@ -104,6 +126,22 @@ def include(path: Path, kind: str, chain: ClaudeMd, seen: set[Path], home: Path,
             chain.warnings.append(f"{path} imports @{target}, which does not exist")
         else:
             include(imported, kind, chain, seen, home, depth + 1, imported_by=path)
+
+
+def fit(path: Path, text: str, size: int, whole: bool, chain: ClaudeMd) -> tuple[str, str]:
+    """What of `text` (`size` bytes on disk; `whole`: all of them were read) fits under both caps,
+    and the note that says it was cut; a cut is also a warning for the user."""
+    room = max(0, min(MAX_FILE_CHARS, MAX_CHAIN_CHARS - chain.n_chars))
+    if whole and len(text) <= room:
+        return text, ""
+    caps = f"at most {MAX_FILE_CHARS:,} characters of one instruction file, {MAX_CHAIN_CHARS:,} of all of them"
+    if room == 0:
+        chain.warnings.append(f"{path} is left out of the system prompt: the files before it fill it ({caps})")
+        return "", f"[Left out: the instruction files before it fill the system prompt ({caps}). Read it if it matters.]"
+    chain.warnings.append(f"{path} is {size:,} bytes: only its first {room:,} characters are in the system prompt "
+                          f"({caps})")
+    note = f"[Cut here: the file is {size:,} bytes, more than the system prompt holds ({caps}). Read it for the rest.]"
+    return text[:room], note
 
 
 def imports(text: str) -> list[str]:
@@ -134,7 +172,8 @@ def render(chain: ClaudeMd, workdir: Path) -> str | None:
         label = KIND_LABELS[file.kind]
         if file.imported_by is not None:
             label += f"; imported by {shown_path(file.imported_by, workdir)}"
-        parts.append(f"Contents of {shown_path(file.path, workdir)} ({label}):\n\n{file.text.strip()}")
+        body = "\n\n".join(filter(None, [file.text.strip(), file.note]))
+        parts.append(f"Contents of {shown_path(file.path, workdir)} ({label}):\n\n{body}")
     return "\n\n".join(parts)
 
 
