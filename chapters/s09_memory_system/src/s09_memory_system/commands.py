@@ -16,9 +16,9 @@ def show_memory(memory: Memory, agent, argument: str, console) -> None:
     """`/memory`: every memory file as it is now, and whether this session's prompt has it."""
     found = scan(agent.workdir)  # subtle: a fresh look at the files; the session's snapshot stays
     folder = display_path(agent.workdir, memory_dir(agent.workdir))
-    if not found.memories:
+    if not found.memories and not found.unusable:  # (an unusable folder: the warning below says why)
         console.print(f"[dim]no memories yet ({folder}/ holds none)[/]")
-    else:
+    elif found.memories:
         in_prompt = set(memory.snapshot.shown) if memory.snapshot else set()
         table = Table(box=None, padding=(0, 1), show_edge=False)
         for column in ("name", "type", "description", "file", "in prompt"):
@@ -29,6 +29,6 @@ def show_memory(memory: Memory, agent, argument: str, console) -> None:
         console.print(table)
         console.print(f"[dim]files in {folder}/, index {INDEX_FILE}; the system prompt holds the index as it "
                       "was when this session started[/]")
-    memory.problems = found.problems
+    memory.problems, memory.unusable = found.problems, found.unusable
     for line in memory.warnings(agent.workdir):
         console.print(Text(line, style="yellow"))

@@ -26,7 +26,18 @@ from s02_tool_use.tools import Tool, ToolContext, ToolError
 from s05_skill_loading.skill import NAME
 
 from .index import MAX_CHARS, MAX_DESCRIPTION_CHARS, MAX_LINES, Snapshot, snapshot, write_index
-from .store import INDEX_FILE, MemoryMeta, MemoryType, file_for, forget, memory_dir, save, scan
+from .store import (
+    INDEX_FILE,
+    MemoryMeta,
+    MemoryType,
+    file_for,
+    forget,
+    memory_dir,
+    must_be_text,
+    save,
+    scan,
+    unusable,
+)
 
 TOOL = "memory"
 
@@ -66,6 +77,11 @@ class MemoryInput(BaseModel):
             raise ValueError(f"{name!r} is reserved for the index; choose another name")
         return name
 
+    @field_validator("description", "content")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return value if value is None else must_be_text(value)  # else the file could never be read back
+
     @model_validator(mode="after")
     def _complete(self):
         if self.action == "save":
@@ -87,6 +103,7 @@ class Memory(Extension):
         """The most characters of index lines in the system prompt; 0 means no limit."""
         self.snapshot: Snapshot | None = None  # the prompt section, frozen at SessionStart
         self.problems: dict[str, str] = {}  # file name -> why it is skipped, as of the last scan
+        self.unusable: str | None = None  # why the folder cannot be used, as of the last scan
         self.read_only = False  # a subagent's copy: the parent's snapshot and no tool
 
     def tools(self) -> list[Tool]:
@@ -112,6 +129,9 @@ class Memory(Extension):
         """The `memory` tool: save or forget one memory, then rebuild the index."""
         workdir = Path(ctx.workdir)
         shown = display_path(workdir, file_for(workdir, args.name))
+        if problem := unusable(workdir):
+            folder = display_path(workdir, memory_dir(workdir))
+            raise ToolError(f"Could not {args.action} memory {args.name!r}: {folder} {problem}. Tell the user.")
         try:
             if args.action == "save":
                 meta = MemoryMeta(name=args.name, description=args.description, type=args.type)
@@ -125,7 +145,7 @@ class Memory(Extension):
                 moved = forget(workdir, args.name)
                 done = f"Forgot memory {args.name!r}." + ("" if moved else f" Deleted {shown}.")
             write_index(workdir, scan(workdir))
-        except OSError as error:
+        except (OSError, UnicodeError) as error:
             raise ToolError(f"Could not {args.action} memory {args.name!r}: {error}") from None
         if moved:
             done += (f" The old {shown} could not be read as a memory, so it was kept: moved to "
@@ -161,14 +181,15 @@ class Memory(Extension):
                 write_index(workdir, found)
             except OSError as error:  # a read-only disk must not stop the session
                 found.problems[INDEX_FILE] = f"could not be rewritten ({error})"
-        self.problems = found.problems
+        self.problems, self.unusable = found.problems, found.unusable
         self.snapshot = snapshot(found, self.max_lines, self.max_chars)
         return self.snapshot
 
     def warnings(self, workdir: Path) -> list[str]:
         folder = display_path(workdir, memory_dir(workdir))
-        return [f"memory: skipped {folder}/{name}: {reason} (the file is left as it is)"
-                for name, reason in self.problems.items()]
+        lines = [f"memory: {folder} {self.unusable}"] if self.unusable else []
+        return lines + [f"memory: skipped {folder}/{name}: {reason} (the file is left as it is)"
+                        for name, reason in self.problems.items()]
 
     # 3. use: the same section in every request of the session -------------------------------
 

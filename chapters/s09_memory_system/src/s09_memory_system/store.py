@@ -11,8 +11,10 @@
         corrupt/                  files that could not be read, moved here before a save replaced them
 
 The files are the source of truth: a memory the user edited or deleted by hand is seen as it is
-now. A file that cannot be read is reported and skipped, and never overwritten or deleted unseen:
-before a save or forget touches it, it is moved to `corrupt/` and the tool result names the place.
+now. A file that cannot be read (not UTF-8, no frontmatter, a field that is no text) is reported and
+skipped, and never overwritten or deleted unseen: before a save or forget touches it, it is moved
+to `corrupt/` and the tool result names the place. `.harness/memory` that is a file, not a folder,
+is reported the same way: no memory can be read or saved until it is moved.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class MemoryMeta(BaseModel):
         line = " ".join(description.split())  # subtle: a hand-edited file may fold it over lines
         if not line:
             raise ValueError("must not be empty")
-        return line
+        return must_be_text(line)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Scan:
     """name -> memory, sorted by name (a stable index is a cacheable prompt)."""
     problems: dict[str, str] = field(default_factory=dict)
     """file name -> why it was skipped, for every `*.md` that is not a valid memory."""
+    unusable: str | None = None
+    """Why the folder itself cannot be used (`.harness/memory` is a file), or None."""
 
 
 def memory_dir(workdir: Path) -> Path:
@@ -86,11 +90,37 @@ def file_for(workdir: Path, name: str) -> Path:
     return memory_dir(workdir) / f"{name}.md"
 
 
+def must_be_text(value: str) -> str:
+    """`value`, if UTF-8 can encode it. subtle: YAML and JSON escapes can spell a lone surrogate
+    (`"\\uD800"`), a `str` that no UTF-8 file, index or request can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"holds {error.object[error.start]!a} at position {error.start}, a lone surrogate that is "
+                         "no character and cannot be written as UTF-8 text") from None
+    return value
+
+
+def unusable(workdir: Path) -> str | None:
+    """Why the memory folder cannot be used, or None: it is fine, or not there yet."""
+    folder = memory_dir(workdir)
+    if folder.exists() and not folder.is_dir():
+        return "is a file, not a folder: no memory can be read or saved until it is moved away"
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 
 
 def read_memory(file: Path) -> StoredMemory:
     """One memory file, checked; a `FrontmatterError` says what is wrong with it."""
+    try:
+        file.read_bytes().decode("utf-8")  # subtle: s04's reader would read bad bytes as U+FFFD, unseen
+    except OSError as error:
+        raise FrontmatterError(f"cannot read it: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        bad = f"byte {error.object[error.start]:#04x} at offset {error.start}"
+        raise FrontmatterError(f"not UTF-8 text ({bad}); a memory file is UTF-8") from None
     fields, body = read_frontmatter(file)  # s04's reader: the `---` fences, then PyYAML
     try:
         meta = MemoryMeta.model_validate(fields)
@@ -103,7 +133,7 @@ def read_memory(file: Path) -> StoredMemory:
 
 def scan(workdir: Path) -> Scan:
     """Every memory file in the folder; the ones that cannot be read go to `problems`, not away."""
-    found = Scan()
+    found = Scan(unusable=unusable(workdir))
     folder = memory_dir(workdir)
     for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         if file.name == INDEX_FILE:
@@ -111,7 +141,8 @@ def scan(workdir: Path) -> Scan:
         try:
             memory = read_memory(file)
         except FrontmatterError as e:
-            found.problems[file.name] = str(e)
+            # subtle: a file name that is not UTF-8 holds lone surrogates; shown, it must be text
+            found.problems[os.fsencode(file.name).decode("utf-8", "replace")] = str(e)
             continue
         found.memories[memory.meta.name] = memory
     return found
