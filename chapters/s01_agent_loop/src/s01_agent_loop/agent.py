@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from .errors import TurnLimit
+from .model import encodable
 from .shell import BASH_TOOL, DEFAULT_TIMEOUT, run_bash
 
 SYSTEM_PROMPT = """You are a coding agent working in the folder {workdir}.
@@ -198,22 +199,3 @@ def reply_text(reply) -> str:
     """The text blocks of a reply, joined."""
     return "\n".join(block.text for block in reply.content if block.type == "text").strip()
 
-
-def encodable(value):
-    """`value` with every string valid UTF-8: a lone surrogate (from a model's JSON `"\\ud800"`, or
-    a file name with bad bytes) becomes U+FFFD, so the next request can be encoded at all.
-
-    >>> encodable({"path": "a\\ud800"})
-    {'path': 'a\\ufffd\\ufffd\\ufffd'}
-    """
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-            return value
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    if isinstance(value, dict):
-        return {encodable(key): encodable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [encodable(item) for item in value]
-    return value

@@ -86,7 +86,11 @@ def encodable(value):
     e.g. {"text": "caf\\udce9"} -> {"text": "caf\\ufffd"}
     """
     if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        try:
+            value.encode("utf-8")  # the common case: nothing to mend, nothing copied
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if isinstance(value, dict):
         return {encodable(key): encodable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

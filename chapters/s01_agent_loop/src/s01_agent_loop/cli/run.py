@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .chapter import Chapter, Session
@@ -43,7 +44,8 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
             return 1
         print(answer)
         return 0
-    console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {workdir}[/]")
+    shown = os.fsencode(workdir).decode("utf-8", "replace")  # subtle: a folder name need not be UTF-8
+    console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {shown}[/]")
     if prompts is not None:
         for prompt in prompts:
             console.print(f"\n[bold green]›[/] {prompt}")
