@@ -1,6 +1,7 @@
 """s05 end to end: the command line, the real SDK, the scripted model standing in for the API."""
 
 import re
+import shutil
 from pathlib import Path
 
 from s01_agent_loop.cli.testing import run_chapter
@@ -16,6 +17,7 @@ def test_demo_loads_skills_on_demand_and_follows_them():
     assert "OK" in out
     scratch = Path(re.search(r"scratch project is kept at (\S+)", result.stderr).group(1))
     changelog = (scratch / "CHANGELOG.md").read_text(encoding="utf-8")
+    shutil.rmtree(scratch)
     assert changelog.startswith("# Changelog") and "### Fixed" in changelog and "`median_word_length`" in changelog
 
 

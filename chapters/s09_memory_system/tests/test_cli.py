@@ -2,6 +2,7 @@
 second's system prompt holds."""
 
 import re
+import shutil
 from pathlib import Path
 
 from s01_agent_loop.cli.testing import run_chapter
@@ -24,6 +25,7 @@ def test_demo_saves_two_memories_and_the_next_session_has_them():
     assert re.search(r"run-tests-verbose feedback Run the tests .* run-tests-verbose\.md next session", words)
     scratch = Path(re.search(r"scratch project is kept at (\S+)", demo.stderr).group(1))
     index = (scratch / ".harness" / "memory" / "MEMORY.md").read_text(encoding="utf-8")
+    shutil.rmtree(scratch)
     assert "- [median-bug-issue](median-bug-issue.md) (project): " in index
 
 
