@@ -158,8 +158,9 @@ def test_edit_replace_all_and_crlf_kept(call, tmp_path):
          "old_string was not found in m.py. Read the file again and copy the text exactly, whitespace included."),
         ("if a:\n\tb()\n", {"old_string": "if a:\n    b()", "new_string": "y"},
          "old_string was not found in m.py. It matches if whitespace is normalised: check indentation, tabs and line breaks."),
-        ("a\r\nb\r\n", {"old_string": "a\nb", "new_string": "y"},
-         "old_string was not found in m.py. It matches if line endings are ignored: the file uses CRLF (\\r\\n) line endings."),
+        ("a\r\nb\nc\n", {"old_string": "a\nb", "new_string": "y"},
+         "old_string was not found in m.py. It matches if line endings are ignored: the file uses both CRLF (\\r\\n) "
+         "and LF (\\n) line endings."),
         ("a\nb\n", {"old_string": "     1\ta\n     2\tb", "new_string": "y"},
          "old_string was not found in m.py. It matches without the line numbers: leave out read_file's number-and-tab prefix."),
         ("x\n", {"old_string": "x", "new_string": "x"},

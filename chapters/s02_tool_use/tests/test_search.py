@@ -196,8 +196,10 @@ TREE: dict[str, str | bytes] = {
 def test_ripgrep_and_python_give_the_same_matches(tmp_path, pattern, path, glob):
     make(tmp_path, TREE)
     base = (tmp_path / path).resolve()
-    python = grep_python(tmp_path, base, pattern, glob)
-    assert python == grep_ripgrep(tmp_path, base, pattern, glob)
+    found = grep_python(tmp_path, base, pattern, glob)
+    assert found == grep_ripgrep(tmp_path, base, pattern, glob)
+    assert not found.stopped and found.total == len(found.matches)
+    python = found.matches
     if pattern == "foo" and path == "." and glob is None:
         assert [p for p, _, _ in python] == [
             ".hidden", "B", "a/deep/x.txt", "a/z.py", "a/z.py", "a-b", "a.py", "a.py",

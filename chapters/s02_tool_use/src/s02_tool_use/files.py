@@ -4,25 +4,38 @@ In s01 the model read and changed files through `bash` (`cat`, `sed -i`, heredoc
 wrong, hard to check. Here each job gets its own tool with a typed input, the paths are confined
 to the work dir (`paths.py`), and every failure comes back as a message that says what to do next.
 Each tool's docstring is the description the model reads.
+
+The file the model names can be anything, so only regular files are opened (a FIFO would block a
+reader forever), and none is read whole: read_file decodes only the lines it returns and counts
+the rest (`skip_lines`, `text_lines`, flat memory for a 200 MB file), edit_file refuses files over
+MAX_EDIT_BYTES.
 """
 
 from __future__ import annotations
 
+import codecs
 import inspect
+import itertools
 import os
 import re
 import secrets
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from s02_tool_use.paths import display_path, resolve_in_workdir
+from s02_tool_use.paths import LONE_SURROGATE, display_path, printable, resolve_in_workdir
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
 MAX_LINES = 2000
 MAX_LINE_CHARS = 2000
+MAX_EDIT_BYTES = 10 * 1024 * 1024
+"""edit_file holds a file three or four times over (bytes, text, the edited text); past 10 MB it refuses."""
 BINARY_SNIFF_BYTES = 8192
+LINE_PIECE_BYTES = 1024 * 1024
+"""Files are read a line at a time, a long line in pieces of this size: memory stays flat."""
 EDIT_CONTEXT_LINES = 3
 EDIT_SNIPPET_MAX_LINES = 30
 
@@ -61,43 +74,136 @@ def split_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def number_lines(lines: list[str], first: int) -> str:
-    """`cat -n` style: the line number right-aligned in 6 columns, a tab, the line (cut if long)."""
-    out = []
-    for n, line in enumerate(lines, first):
-        if len(line) > MAX_LINE_CHARS:
-            line = f"{line[:MAX_LINE_CHARS]}... [line cut at {MAX_LINE_CHARS} of {len(line)} chars]"
-        out.append(f"{n:>6}\t{line}")
-    return "\n".join(out)
+def cut_line(line: str, length: int | None = None) -> str:
+    """`line` cut at MAX_LINE_CHARS, saying how long it was (`length`, if `line` is only its head)."""
+    length = len(line) if length is None else length
+    if length <= MAX_LINE_CHARS:
+        return line
+    return f"{line[:MAX_LINE_CHARS]}... [line cut at {MAX_LINE_CHARS} of {length} chars]"
 
 
-def load_file(ctx: ToolContext, path: str, only: str) -> tuple[Path, str, bytes]:
-    """The resolved path, its display form and its bytes; refuses directories and binary files."""
+def number_lines(lines: Iterable[str], first: int) -> str:
+    """`cat -n` style: the line number right-aligned in 6 columns, a tab, the line."""
+    return "\n".join(f"{n:>6}\t{line}" for n, line in enumerate(lines, first))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a socket or a device: reading one can block forever or never end."""
+
+
+def file_kind(mode: int) -> str | None:
+    """What a `st_mode` is, in words, unless it is a regular file (None)."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+             stat.S_IFBLK: "a block device", stat.S_IFDIR: "a directory"}  # fmt: skip
+    return kinds.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading in binary, if it is a regular file; else `NotRegularFile`."""
+    if kind := file_kind(os.stat(path).st_mode):
+        raise NotRegularFile(kind)
+    # subtle: it is checked again once open, in case it changed in between; O_NONBLOCK keeps the open
+    # itself from blocking on a FIFO put there meanwhile (it changes nothing for a regular file)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    if kind := file_kind(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotRegularFile(kind)
+    return os.fdopen(fd, "rb")
+
+
+def open_text_file(ctx: ToolContext, path: str, only: str) -> tuple[Path, str, BinaryIO, int]:
+    """The resolved path, its display form, the file open for reading and its size; refuses
+    directories, FIFOs, sockets, devices and binary files."""
     target = resolve_in_workdir(ctx.workdir, path)
     shown = display_path(ctx.workdir, target)
     if target.is_dir():
         raise ToolError(f"{shown} is a directory, not a file; use glob with path={shown!r} to list it.")
-    if not target.exists():
-        raise ToolError(f"File not found: {shown}")
     try:
-        data = target.read_bytes()
+        f = open_regular(target)
+    except FileNotFoundError:
+        raise ToolError(f"File not found: {shown}") from None
+    except NotRegularFile as e:
+        raise ToolError(f"{shown} is {e}, not a regular file; {only}") from None
     except OSError as e:
         raise ToolError(f"Cannot read {shown}: {e.strerror or e}") from None
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
-        raise ToolError(f"{shown} looks like a binary file ({len(data)} bytes); {only}")
-    return target, shown, data
+    size = os.fstat(f.fileno()).st_size
+    if b"\0" in f.read(BINARY_SNIFF_BYTES):
+        f.close()
+        raise ToolError(f"{shown} looks like a binary file ({size} bytes); {only}")
+    f.seek(0)
+    return target, shown, f, size
+
+
+def text_lines(f: BinaryIO, keep: int, search=None) -> Iterator[tuple[str, int, bool]]:
+    """Each line of the binary file `f`, from where it is: its first `keep` characters, its length
+    in characters, and whether `search` finds something in it. Lines end at `\\n` (a `\\r` before it
+    is dropped); bad UTF-8 becomes U+FFFD. Read in pieces of at most LINE_PIECE_BYTES, so a 200 MB
+    line costs no more memory than a short one (subtle: `search` then sees it piece by piece)."""
+    while piece := f.readline(LINE_PIECE_BYTES):
+        if piece.endswith(b"\n"):  # the usual line: whole, in one piece
+            text = piece[:-1].removesuffix(b"\r").decode("utf-8", "replace")
+            yield text[:keep], len(text), search is not None and bool(search(text))
+        else:
+            yield long_line(f, piece, keep, search)
+
+
+def long_line(f: BinaryIO, piece: bytes, keep: int, search) -> tuple[str, int, bool]:
+    """`text_lines` for a line longer than one piece (or the last one, with no `\\n`)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    head, length, hit, carry = "", 0, False, b""
+    while True:
+        ended = not piece or piece.endswith(b"\n")
+        raw, carry = carry + piece.removesuffix(b"\n"), b""
+        if ended:
+            raw = raw.removesuffix(b"\r")
+        elif raw.endswith(b"\r"):  # subtle: it may be the `\r` of a `\r\n` cut between two pieces
+            raw, carry = raw[:-1], b"\r"
+        text = decoder.decode(raw, final=ended)  # a character cut between pieces waits in `decoder`
+        length += len(text)
+        if len(head) < keep:
+            head += text[: keep - len(head)]
+        hit = hit or (search is not None and (bool(text) or length == 0) and bool(search(text)))
+        if ended:
+            return head, length, hit
+        piece = f.readline(LINE_PIECE_BYTES)
+
+
+def skip_lines(f: BinaryIO, n: int | None = None) -> int:
+    """Move `f` past its next `n` lines (all of them if None) without decoding them, counting `\\n`
+    in chunks; returns how many it passed (a last line without `\\n` counts)."""
+    passed, last = 0, b"\n"
+    while n is None or passed < n:
+        at = f.tell()
+        chunk = f.read(LINE_PIECE_BYTES)
+        if not chunk:
+            return passed + (last != b"\n")
+        found = chunk.count(b"\n")
+        if n is not None and passed + found >= n:
+            end = -1
+            for _ in range(n - passed):
+                end = chunk.index(b"\n", end + 1)
+            f.seek(at + end + 1)
+            return n
+        passed, last = passed + found, chunk[-1:]
+    return passed
 
 
 def write_atomic(target: Path, text: str) -> None:
-    """Write UTF-8 `text` as given (no newline translation) to a temp file, then `os.replace` it:
-    a reader sees the old file or the new one, never half of one."""
+    """Write `text` as UTF-8, as given (no newline translation), to a temp file, then `os.replace`
+    it: a reader sees the old file or the new one, never half of one. A character UTF-8 cannot
+    encode (a lone surrogate such as "\\ud800", which JSON lets through) is written as `?`."""
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     old_mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     try:
         # subtle: os.open with 0o666 lets the umask decide a new file's mode, as open() would;
         # tempfile.mkstemp would make every new file private (0o600)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with open(fd, "w", encoding="utf-8", newline="") as f:
+        with open(fd, "w", encoding="utf-8", errors="replace", newline="") as f:
             f.write(text)
         if old_mode is not None:
             os.chmod(tmp, old_mode)
@@ -107,13 +213,20 @@ def write_atomic(target: Path, text: str) -> None:
         raise
 
 
+def in_line_ending(text: str, ending: str) -> str:
+    """`text` with each `\\n` or `\\r\\n` written as `ending`."""
+    return text.replace("\r\n", "\n").replace("\n", ending)
+
+
 def near_miss_hint(text: str, old: str) -> str:
     """Why `old` was not found, when we can tell: line-number prefixes, line endings, whitespace."""
     without_numbers = re.sub(r"(?m)^ *\d+\t", "", old)
     if without_numbers != old and without_numbers in text:
         return " It matches without the line numbers: leave out read_file's number-and-tab prefix."
     if old.replace("\r\n", "\n") in text.replace("\r\n", "\n"):
-        endings = "CRLF (\\r\\n)" if "\r\n" in text else "LF (\\n)"
+        crlf, lf = text.count("\r\n"), text.count("\n") - text.count("\r\n")
+        endings = "CRLF (\\r\\n)" if crlf else "LF (\\n)"
+        endings = "both CRLF (\\r\\n) and LF (\\n)" if crlf and lf else endings
         return f" It matches if line endings are ignored: the file uses {endings} line endings."
     if " ".join(old.split()) in " ".join(text.split()):
         return " It matches if whitespace is normalised: check indentation, tabs and line breaks."
@@ -128,15 +241,21 @@ def read_file(args: ReadFileInput, ctx: ToolContext) -> str:
     a tab, then the line; the number and tab are not part of the file. Reads at most 2000 lines
     from `offset` (lines longer than 2000 characters are cut); page through bigger files with
     `offset` and `limit`."""
-    _, shown, data = load_file(ctx, args.path, "read_file only reads text.")
-    if not data:
-        return "(empty file)"
-    lines = split_lines(data.decode("utf-8", errors="replace"))
-    total = len(lines)
-    if args.offset > total:
+    _, shown, f, _ = open_text_file(ctx, args.path, "read_file only reads text.")
+    with f:
+        if not f.read(1):
+            return "(empty file)"
+        f.seek(0)
+        # 1. pass the lines before `offset` without decoding them
+        skipped = skip_lines(f, args.offset - 1)
+        # 2. decode only the lines we show, each cut while it is read
+        lines = list(itertools.islice(text_lines(f, MAX_LINE_CHARS), min(args.limit, MAX_LINES)))
+        # 3. count the rest, again without decoding: a 200 MB file costs a few MB of memory
+        total = skipped + len(lines) + (skip_lines(f) if lines else 0)
+    if not lines:
         raise ToolError(f"offset {args.offset} is past the end of {shown}, which has {total} lines.")
-    first, last = args.offset, min(total, args.offset + args.limit - 1)
-    body = number_lines(lines[first - 1 : last], first)
+    first, last = args.offset, args.offset + len(lines) - 1
+    body = printable(number_lines((cut_line(head, length) for head, length, _ in lines), first))
     if first == 1 and last == total:
         return body
     more = f"; call read_file with offset={last + 1} to read more" if last < total else ""
@@ -148,37 +267,57 @@ def write_file(args: WriteFileInput, ctx: ToolContext) -> str:
     Creates missing parent folders. To change part of an existing file, prefer edit_file."""
     target = resolve_in_workdir(ctx.workdir, args.path)
     shown = display_path(ctx.workdir, target)
-    if target.is_dir():
+    try:
+        existed, kind = True, file_kind(target.stat().st_mode)
+    except OSError:  # not there yet (or under a file: the write below says so)
+        existed, kind = False, None
+    if kind == "a directory":
         raise ToolError(f"{shown} is a directory; write_file needs a file path.")
-    existed = target.exists()
+    if kind:
+        raise ToolError(f"{shown} is {kind}, not a regular file; write_file only writes regular files.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, args.content)
-    except (OSError, UnicodeError) as e:
-        raise ToolError(f"Could not write {shown}: {e}") from None
-    n_lines, n_bytes = len(split_lines(args.content)), len(args.content.encode("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ToolError(printable(f"Could not write {shown}: {e}")) from None
+    n_lines, n_bytes = len(split_lines(args.content)), len(args.content.encode("utf-8", "replace"))
     lines = f"{n_lines} line{'s' * (n_lines != 1)}"
-    return f"{'Overwrote' if existed else 'Created'} {shown}: wrote {lines} ({n_bytes} bytes)."
+    done = f"{'Overwrote' if existed else 'Created'} {shown}: wrote {lines} ({n_bytes} bytes)."
+    if n_bad := len(LONE_SURROGATE.findall(args.content)):
+        done += f" {n_bad} character{'s' * (n_bad != 1)} UTF-8 cannot encode (lone surrogates) became '?'."
+    return done
 
 
 def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
     """Replace exact text in a file in the work dir. `old_string` must match the file exactly,
     whitespace included and without read_file's line-number prefix, and must occur exactly once
     unless `replace_all` is true (include a few surrounding lines to make it unique). Read the
-    file first. Returns the edited lines with their numbers."""
+    file first. Files over 10 MB are refused. Returns the edited lines with their numbers."""
     old, new = args.old_string, args.new_string
     if not old:
         raise ToolError("old_string is empty; to write a whole file, use write_file.")
     if old == new:
         raise ToolError("old_string and new_string are the same; there is nothing to change.")
-    target, shown, data = load_file(ctx, args.path, "edit_file only edits text.")
+    target, shown, f, size = open_text_file(ctx, args.path, "edit_file only edits text.")
+    with f:
+        data = f.read(MAX_EDIT_BYTES + 1) if size <= MAX_EDIT_BYTES else b""
+    if size > MAX_EDIT_BYTES or len(data) > MAX_EDIT_BYTES:
+        raise ToolError(f"{shown} is {max(size, len(data)):,} bytes, too large for edit_file (the limit is "
+                        f"{MAX_EDIT_BYTES // 2**20} MB); use bash (sed) or write_file.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ToolError(f"{shown} is not valid UTF-8; edit_file only edits UTF-8 text.") from None
+    # match and write in the file's own line ending (CRLF if most of its lines end so), or as given
+    # if only that matches (a file with mixed endings)
+    ending = "\r\n" if 2 * text.count("\r\n") > text.count("\n") else "\n"
+    for old_x, new_x in ((in_line_ending(old, ending), in_line_ending(new, ending)), (old, new)):
+        if old_x in text:
+            old, new = old_x, new_x
+            break
     count = text.count(old)
     if count == 0:
-        raise ToolError(f"old_string was not found in {shown}.{near_miss_hint(text, old)}")
+        raise ToolError(printable(f"old_string was not found in {shown}.{near_miss_hint(text, old)}"))
     if count > 1 and not args.replace_all:
         fix = f"add surrounding lines to make it unique, or set replace_all to true to replace all {count}"
         raise ToolError(f"old_string occurs {count} times in {shown}; {fix}.")
@@ -198,7 +337,8 @@ def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
     end = start + max(0, new.count("\n") - new.endswith("\n"))
     lo = max(1, start - EDIT_CONTEXT_LINES)
     hi = min(len(lines), end + EDIT_CONTEXT_LINES, lo + EDIT_SNIPPET_MAX_LINES - 1)
-    return f"{done} Lines {lo}-{hi} now read:\n{number_lines(lines[lo - 1 : hi], lo)}"
+    snippet = number_lines(map(cut_line, lines[lo - 1 : hi]), lo)
+    return printable(f"{done} Lines {lo}-{hi} now read:\n{snippet}")
 
 
 def description_of(fn) -> str:
