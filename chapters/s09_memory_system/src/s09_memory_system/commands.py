@@ -18,15 +18,22 @@ def show_memory(memory: Memory, agent, argument: str, console) -> None:
     folder = display_path(agent.workdir, memory_dir(agent.workdir))
     if not found.memories and not found.unusable:  # (an unusable folder: the warning below says why)
         console.print(f"[dim]no memories yet ({folder}/ holds none)[/]")
-    elif found.memories:
+    if found.memories:
         in_prompt = set(memory.snapshot.shown) if memory.snapshot else set()
+        narrow = console.width < 110  # a narrow terminal: two lines a memory, the description whole
         table = Table(box=None, padding=(0, 1), show_edge=False)
         for column in ("name", "type", "description", "file", "in prompt"):
             table.add_column(column, no_wrap=column != "description", style="bold" if column == "name" else None)
         for name, stored in found.memories.items():
             seen = Text("yes", style="green") if name in in_prompt else Text("next session", style="yellow")
-            table.add_row(name, stored.meta.type, short_description(stored), stored.file.name, seen)
-        console.print(table)
+            if narrow:
+                console.print(Text.assemble((name, "bold"), f"  {stored.meta.type} · {stored.file.name} · in prompt: ",
+                                            seen))
+                console.print(Text("  " + short_description(stored), style="dim"))
+            else:
+                table.add_row(name, stored.meta.type, short_description(stored), stored.file.name, seen)
+        if not narrow:
+            console.print(table)
         console.print(f"[dim]files in {folder}/, index {INDEX_FILE}; the system prompt holds the index as it "
                       "was when this session started[/]")
     memory.problems, memory.unusable = found.problems, found.unusable
