@@ -220,3 +220,26 @@ def test_specs_are_valid_tool_definitions():
         assert spec["input_schema"]["type"] == "object"
         assert "\n" not in spec["description"] and len(spec["description"]) < 600
         assert all("description" in p for p in spec["input_schema"]["properties"].values())
+
+
+def test_the_user_sees_an_edit_as_a_diff_and_the_model_its_lines(tmp_path):
+    from s01_agent_loop.cli.testing import RecordingView
+    from s01_agent_loop.scripted import ScriptedModel, text, tool_use
+    from s02_tool_use import Harness
+    from s02_tool_use.wiring import TOOLS
+
+    (tmp_path / "a.py").write_text("x = 1\ny = 2\n", encoding="utf-8")
+    view = RecordingView()
+    model = ScriptedModel([tool_use("edit_file", path="a.py", old_string="y = 2", new_string="y = 3"),
+                           tool_use("write_file", path="a.py", content="z = 0\n"), text("ok")])
+    Harness(model, _config(), tmp_path, view, tools=TOOLS).run("edit")
+    edit, write = [item.plain for item in view.items]
+    assert edit.splitlines() == ["--- a/a.py", "+++ b/a.py", "@@ -1,2 +1,2 @@", " x = 1", "-y = 2", "+y = 3"]
+    assert "-x = 1" in write and "+z = 0" in write
+    assert "Lines 1-2 now read" in model.calls[1]["messages"][-1]["content"][0]["content"]
+
+
+def _config():
+    from s01_agent_loop import AgentConfig
+
+    return AgentConfig(model="m")

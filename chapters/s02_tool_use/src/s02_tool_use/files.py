@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from s02_tool_use.diffs import MAX_DIFF_CHARS, show_diff
 from s02_tool_use.paths import LONE_SURROGATE, display_path, printable, resolve_in_workdir
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
@@ -268,13 +269,17 @@ def write_file(args: WriteFileInput, ctx: ToolContext) -> str:
     target = resolve_in_workdir(ctx.workdir, args.path)
     shown = display_path(ctx.workdir, target)
     try:
-        existed, kind = True, file_kind(target.stat().st_mode)
+        info = target.stat()
+        existed, kind = True, file_kind(info.st_mode)
     except OSError:  # not there yet (or under a file: the write below says so)
-        existed, kind = False, None
+        existed, kind, info = False, None, None
     if kind == "a directory":
         raise ToolError(f"{shown} is a directory; write_file needs a file path.")
     if kind:
         raise ToolError(f"{shown} is {kind}, not a regular file; write_file only writes regular files.")
+    before = ""  # for the user's diff: what the file held, if it is small enough to show
+    if existed and info.st_size <= MAX_DIFF_CHARS:
+        before = target.read_text(encoding="utf-8", errors="replace")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, args.content)
@@ -285,6 +290,7 @@ def write_file(args: WriteFileInput, ctx: ToolContext) -> str:
     done = f"{'Overwrote' if existed else 'Created'} {shown}: wrote {lines} ({n_bytes} bytes)."
     if n_bad := len(LONE_SURROGATE.findall(args.content)):
         done += f" {n_bad} character{'s' * (n_bad != 1)} UTF-8 cannot encode (lone surrogates) became '?'."
+    show_diff(ctx, shown, before, args.content)
     return done
 
 
@@ -327,7 +333,8 @@ def edit_file(args: EditFileInput, ctx: ToolContext) -> str:
         write_atomic(target, new_text)
     except OSError as e:
         raise ToolError(f"Could not write {shown}: {e}") from None
-    # show the first edit with a few lines around it, numbered as read_file would
+    show_diff(ctx, shown, text, new_text)
+    # show the model the first edit with a few lines around it, numbered as read_file would
     n = count if args.replace_all else 1
     done = f"Edited {shown}: replaced {n} occurrence{'s' if n > 1 else ''}."
     lines = split_lines(new_text)
