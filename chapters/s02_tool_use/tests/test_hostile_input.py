@@ -24,7 +24,7 @@ import pytest
 
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s02_tool_use import Harness, files, search
+from s02_tool_use import Harness, reading, search
 from s02_tool_use.files import FILE_TOOLS, skip_lines, split_lines, text_lines
 from s02_tool_use.paths import glob_to_regex
 from s02_tool_use.search import SEARCH_TOOLS, grep_python, grep_ripgrep
@@ -305,7 +305,7 @@ def test_read_file_streams_one_huge_line(call, tmp_path):
 
 def test_lines_read_in_tiny_pieces_are_the_lines_of_the_whole_text(monkeypatch):
     """Pieces of 3 bytes cut every `\\r\\n` and every UTF-8 character somewhere; nothing changes."""
-    monkeypatch.setattr(files, "LINE_PIECE_BYTES", 3)
+    monkeypatch.setattr(reading, "LINE_PIECE_BYTES", 3)
     rng = random.Random(4)
     for _ in range(400):
         data = b"".join(rng.choice([b"a", b"\r", b"\n", b"\r\n", "é".encode(), "€".encode(), b"\xff", b"\xe2\x82"])

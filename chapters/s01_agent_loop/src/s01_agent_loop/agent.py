@@ -64,6 +64,9 @@ class View:
         tool's own output, so the tool's result is still previewed."""
         self.show(item)
 
+    def stop(self) -> None:
+        """The turn was interrupted: stop whatever is drawing (a spinner, streamed text)."""
+
     def nested(self) -> View:
         """The view for a run inside this one (a subagent)."""
         return View()
@@ -96,7 +99,8 @@ class Agent:
         try:
             while True:
                 if self.config.max_turns and self.n_turns - turns_at_start >= self.config.max_turns:
-                    raise TurnLimit(f"stopped after {self.config.max_turns} model calls without an answer")
+                    n = self.config.max_turns
+                    raise TurnLimit(f"stopped after {n} model call{'s' * (n != 1)} without an answer")
                 reply = self.step()
                 if self.finished(reply):
                     return reply_text(reply)
@@ -151,7 +155,7 @@ class Agent:
         finally:
             # subtle: every tool_use must get exactly one tool_result, even when Ctrl-C stops the batch
             for call in calls[len(results) :]:
-                results.append(tool_result(call.id, "[interrupted by the user before it ran]", True))
+                results.append(tool_result(call.id, "[interrupted by the user; it did not finish]", True))
             self.add_user(results)
 
     def run_tool(self, call) -> dict:

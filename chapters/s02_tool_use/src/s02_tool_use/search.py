@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from s02_tool_use.files import BINARY_SNIFF_BYTES, description_of, file_kind, open_regular, text_lines
+from s02_tool_use.files import description_of
 from s02_tool_use.paths import (
     IGNORED_DIRS,
     LONE_SURROGATE,
@@ -37,6 +37,7 @@ from s02_tool_use.paths import (
     resolve_in_workdir,
     walk_files,
 )
+from s02_tool_use.reading import BINARY_SNIFF_BYTES, file_kind, open_regular, text_lines
 from s02_tool_use.tools import Tool, ToolContext, ToolError, ToolResult
 
 MAX_RESULTS = 200

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from s02_tool_use.files import BINARY_SNIFF_BYTES
+from s02_tool_use.reading import BINARY_SNIFF_BYTES
 
 MAX_IMPORT_DEPTH = 5  # Claude Code's limit on nested @imports
 MAX_FILE_CHARS = 40_000

@@ -39,6 +39,7 @@ class ConsoleView(View):
         self.tool_drew = False  # a running tool called `show`
 
     def model_start(self) -> None:
+        self.stop_spinner()  # subtle: one spinner at a time, whatever was left running
         self.buffer = ""
         if self.console.is_terminal:
             self.status = self.console.status("[dim]thinking…[/]", spinner="dots")
@@ -108,6 +109,12 @@ class ConsoleView(View):
         """Like `show`, but a line about the run: the running tool's preview still follows."""
         self.stop_spinner()
         self.console.print(self.pad(item))
+
+    def stop(self) -> None:
+        self.stop_spinner()
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
     def nested(self) -> ConsoleView:
         """A view for a run inside this one (a subagent), drawn one step further in."""

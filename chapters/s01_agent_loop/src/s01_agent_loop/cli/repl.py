@@ -47,6 +47,7 @@ def submit(chapter, agent, line: str, console, interactive: bool = True) -> str 
     try:
         return agent.run(line)
     except KeyboardInterrupt:
+        agent.view.stop()
         console.print("[yellow]interrupted[/] [dim](the conversation is kept; go on or ask something else)[/]")
     except AgentStop as stop:
         console.print(f"[red]stopped:[/] {stop}{kept}")

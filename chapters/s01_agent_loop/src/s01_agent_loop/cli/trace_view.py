@@ -34,18 +34,21 @@ def render(records: list[dict], title: str) -> str:
     """The page for a trace's records."""
     requests = {r["n"]: r for r in records if r.get("kind") == "request"}
     answers = {r["n"]: r for r in records if r.get("kind") in ("reply", "error")}
-    nav, sections, previous = [], [], None
+    nav, sections, last_of = [], [], {}  # conversation -> its latest request
     for n, record in sorted(requests.items()):
         request = record.get("request") or {}
         answer = answers.get(n)
         usage = ((answer or {}).get("message") or {}).get("usage") or {}
         stats = usage_line(usage)
         nav.append(f'<a href="#r{n}">#{n} · {len(request.get("messages") or [])} messages{esc(short(stats))}</a>')
-        # subtle: a summary request (s06) has no tools; compare each loop request with the loop's last
-        side = previous if request.get("tools") else None
-        sections.append(section(n, record, request, side, answer, stats))
+        # subtle: a request is compared with the last one of the same conversation: the same system
+        # prompt and tools (a subagent's, s04, differ; a summary request, s06, has no tools)
+        conversation = json.dumps([without_markers(request.get("system")), [t.get("name") for t in
+                                                                           request.get("tools") or []]])
+        previous = last_of.get(conversation) if request.get("tools") else None
+        sections.append(section(n, record, request, previous, answer, stats))
         if request.get("tools"):
-            previous = {**request, "n": n}
+            last_of[conversation] = {**request, "n": n}
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{esc(title)}</title><style>{STYLE}</style>"
             f"</head><body><nav><b>{esc(title)}</b><br>{len(requests)} request{'s' * (len(requests) != 1)}{''.join(nav)}</nav>"
             f"<main>{''.join(sections) or '<p>No requests in this trace.</p>'}</main></body></html>")
