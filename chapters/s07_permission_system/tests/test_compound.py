@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from s07_permission_system.compound import MAX_CHARS, Part, analyse, command_forms, wrapper
+from s07_permission_system.compound import MAX_CHARS, Part, analyse
+from s07_permission_system.programs import command_forms, wrapper
 
 
 def words(command):

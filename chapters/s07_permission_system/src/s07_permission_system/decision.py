@@ -15,7 +15,8 @@ from pathlib import Path
 
 from s02_tool_use.tools import Tool
 
-from .compound import Part, analyse, wrapper
+from .compound import Part, analyse
+from .programs import wrapper
 from .rules import BEHAVIORS, PATH_RULES, Rule
 
 
