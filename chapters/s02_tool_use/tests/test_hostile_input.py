@@ -34,13 +34,6 @@ HAVE_RG = search.ripgrep_binary() is not None
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, sockets and file names as bytes are POSIX")
 
 
-@pytest.fixture(params=["python", "ripgrep"])
-def backend(request, monkeypatch) -> str:
-    if request.param == "ripgrep" and not HAVE_RG:
-        pytest.skip("ripgrep (rg) is not installed")
-    if request.param == "python":
-        monkeypatch.setattr(search, "ripgrep_binary", lambda: None)
-    return request.param
 
 
 def within(seconds: float, fn, *args, **kwargs):

@@ -29,14 +29,6 @@ RG_WHEEL = wheel_installed("ripgrep")
 IGNORED = [".git/config", ".venv/lib/x.py", "node_modules/m/i.py", "src/__pycache__/a.py", ".harness/t.py"]
 
 
-@pytest.fixture(params=["python", "ripgrep"])
-def backend(request, monkeypatch) -> str:
-    """Run the test with each grep implementation the tool can pick."""
-    if request.param == "ripgrep" and not HAVE_RG:
-        pytest.skip("ripgrep (rg) is not installed")
-    if request.param == "python":
-        monkeypatch.setattr(search, "ripgrep_binary", lambda: None)
-    return request.param
 
 
 def make(root: Path, files: dict[str, str | bytes], age: int = 0) -> None:

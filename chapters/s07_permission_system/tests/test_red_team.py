@@ -8,15 +8,8 @@ and none may reach a tool: a spy wraps every tool, and the shell attempts would 
 
 import json
 import os
-from dataclasses import replace
 
 import pytest
-
-from s01_agent_loop.cli.testing import RecordingView
-from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s02_tool_use.harness import Harness, HarnessConfig
-from s02_tool_use.wiring import TOOLS
-from s07_permission_system import Permissions
 
 SETTINGS = {"permissions": {
     "allow": ["Bash(git status:*)", "Bash(ls:*)", "Bash(python -m unittest:*)", "Read(src/**)", "Edit(src/**)"],
@@ -107,32 +100,14 @@ def project(tmp_path):
     return workdir, home
 
 
-def attempt(workdir, home, mode, name, tool_input):
-    """Run one tool call through the gate, with every tool behind a spy; return (result, spy)."""
-    spy = []
-
-    def spied(tool):
-        def run(args, ctx):
-            spy.append(tool.name)
-            return tool.run(args, ctx)
-        return replace(tool, run=run)
-
-    model = ScriptedModel([tool_use(name, **tool_input), text("done")])
-    agent = Harness(model, HarnessConfig(model="claude-test", permission_mode=mode), workdir, RecordingView(),
-                    tools=[spied(tool) for tool in TOOLS], extensions=[Permissions(home=home)])
-    agent.run("try it")
-    model.assert_done()
-    result = next(b for b in agent.messages[2]["content"] if b["type"] == "tool_result")
-    return result, spy
-
 
 @pytest.mark.parametrize("mode", ["default", "plan"])
 @pytest.mark.parametrize("name, tool_input", [a[1:] for a in ATTACKS], ids=[a[0] for a in ATTACKS])
-def test_attack_is_refused_before_any_tool_runs(project, mode, name, tool_input):
+def test_attack_is_refused_before_any_tool_runs(attempt, project, mode, name, tool_input):
     workdir, home = project
     places = {"workdir": str(workdir), "outside": str(workdir.parent)}
     tool_input = {key: value.format(**places) if key == "path" else value for key, value in tool_input.items()}
-    result, spy = attempt(workdir, home, mode, name, tool_input)
+    result, spy, _ = attempt(workdir, home, mode, name, tool_input)
     assert result.get("is_error") is True
     assert "was denied" in result["content"]
     assert spy == []
@@ -151,10 +126,10 @@ def test_there_are_at_least_thirty_attacks():
     ("grep", {"pattern": "KEY", "path": "src"}),
     ("write_file", {"path": "src/new.py", "content": "x = 1\n"}),
 ])
-def test_the_same_project_still_allows_what_its_rules_allow(project, name, tool_input):
+def test_the_same_project_still_allows_what_its_rules_allow(attempt, project, name, tool_input):
     """The control group: the gate is not simply refusing everything."""
     workdir, home = project
-    result, spy = attempt(workdir, home, "default", name, tool_input)
+    result, spy, _ = attempt(workdir, home, "default", name, tool_input)
     assert "was denied" not in str(result["content"]) and spy == [name]
 
 
@@ -165,8 +140,8 @@ DENY_RULE_ATTACKS = [a for a in ATTACKS if a[0].startswith(("ls; rm", "/bin/rm",
 
 
 @pytest.mark.parametrize("name, tool_input", [a[1:] for a in DENY_RULE_ATTACKS], ids=[a[0] for a in DENY_RULE_ATTACKS])
-def test_bypass_mode_still_refuses_what_a_deny_rule_covers(project, name, tool_input):
+def test_bypass_mode_still_refuses_what_a_deny_rule_covers(attempt, project, name, tool_input):
     workdir, home = project
     tool_input = {key: value.format(workdir=workdir) if key == "path" else value for key, value in tool_input.items()}
-    result, spy = attempt(workdir, home, "bypassPermissions", name, tool_input)
+    result, spy, _ = attempt(workdir, home, "bypassPermissions", name, tool_input)
     assert "was denied by the rule" in result["content"] and spy == []

@@ -13,16 +13,9 @@ Then protected paths, and reads that must not leak.
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from s01_agent_loop.cli.testing import RecordingView
-from s01_agent_loop.scripted import ScriptedModel, text, tool_use
-from s02_tool_use.harness import Harness, HarnessConfig
-from s02_tool_use.wiring import TOOLS
-from s07_permission_system import Permissions
 
 SETTINGS = {"permissions": {
     "allow": ["Bash(ls:*)", "Bash(echo:*)", "Bash(cat:*)", "Bash(git status:*)", "Bash(printf:*)", "Edit(src/**)"],
@@ -172,24 +165,6 @@ def project(tmp_path):
     return workdir, home
 
 
-def attempt(workdir, home, mode, name, tool_input):
-    """One tool call through the gate, every tool behind a spy; returns (result, spy, requests)."""
-    spy = []
-
-    def spied(tool):
-        def run(args, ctx):
-            spy.append(tool.name)
-            return tool.run(args, ctx)
-        return replace(tool, run=run)
-
-    model = ScriptedModel([tool_use(name, **tool_input), text("done")])
-    agent = Harness(model, HarnessConfig(model="claude-test", permission_mode=mode), workdir, RecordingView(),
-                    tools=[spied(tool) for tool in TOOLS], extensions=[Permissions(home=home)])
-    agent.run("try it")
-    model.assert_done()
-    result = next(b for b in agent.messages[2]["content"] if b["type"] == "tool_result")
-    return result, spy, model.calls
-
 
 def test_the_attack_list_covers_every_class_with_150_cases():
     first_round = Path(__file__).with_name("test_red_team.py").read_text(encoding="utf-8")
@@ -200,7 +175,7 @@ def test_the_attack_list_covers_every_class_with_150_cases():
 
 @pytest.mark.parametrize("mode", ["default", "acceptEdits", "bypassPermissions"])
 @pytest.mark.parametrize("command", list(DISGUISED.values()), ids=list(DISGUISED))
-def test_a_disguised_rm_never_deletes_what_a_deny_rule_protects(project, mode, command):
+def test_a_disguised_rm_never_deletes_what_a_deny_rule_protects(attempt, project, mode, command):
     workdir, home = project
     result, spy, _ = attempt(workdir, home, mode, "bash", {"command": command})
     assert (workdir / "victim.txt").exists(), result["content"]
@@ -209,7 +184,7 @@ def test_a_disguised_rm_never_deletes_what_a_deny_rule_protects(project, mode, c
 
 @pytest.mark.parametrize("mode", ["default", "acceptEdits"])
 @pytest.mark.parametrize("command", list(UNVOUCHED.values()), ids=list(UNVOUCHED))
-def test_code_no_rule_allows_never_runs_on_an_allowed_commands_back(project, mode, command):
+def test_code_no_rule_allows_never_runs_on_an_allowed_commands_back(attempt, project, mode, command):
     workdir, home = project
     result, spy, _ = attempt(workdir, home, mode, "bash", {"command": command})
     assert not (workdir / "pwn").exists() and spy == [], result["content"]
@@ -217,7 +192,7 @@ def test_code_no_rule_allows_never_runs_on_an_allowed_commands_back(project, mod
 
 @pytest.mark.parametrize("mode", ["default", "acceptEdits", "bypassPermissions"])
 @pytest.mark.parametrize("path, content", list(PROTECTED.values()), ids=list(PROTECTED))
-def test_protected_paths_are_asked_about_in_every_mode_but_bypass(project, mode, path, content):
+def test_protected_paths_are_asked_about_in_every_mode_but_bypass(attempt, project, mode, path, content):
     workdir, home = project
     before = (workdir / path).read_bytes() if (workdir / path).exists() else None
     result, spy, _ = attempt(workdir, home, mode, "write_file", {"path": path, "content": content})
@@ -237,7 +212,7 @@ def test_protected_paths_are_asked_about_in_every_mode_but_bypass(project, mode,
     ("read_file", {"path": "vault/key.txt"}),
     ("grep", {"pattern": "sk-", "path": "vault"}),
 ], ids=["grep sk-", "grep KEY (CR, \\x1c)", "glob", "edit a Read-denied file", "folder rule", "grep a denied folder"])
-def test_no_secret_reaches_the_model(project, mode, name, tool_input):
+def test_no_secret_reaches_the_model(attempt, project, mode, name, tool_input):
     workdir, home = project
     _, _, requests = attempt(workdir, home, mode, name, tool_input)
     sent = json.dumps(requests)
@@ -245,7 +220,7 @@ def test_no_secret_reaches_the_model(project, mode, name, tool_input):
     assert (workdir / "secrets" / "fs.txt").read_bytes() == b"KEY=public\x1cKEY=sk-secret-fs\n"
 
 
-def test_plan_mode_runs_read_only_commands_a_rule_allows(project):
+def test_plan_mode_runs_read_only_commands_a_rule_allows(attempt, project):
     workdir, home = project
     result, spy, _ = attempt(workdir, home, "plan", "bash", {"command": "ls src && git status -s"})
     assert spy == ["bash"] and "app.py" in result["content"]
@@ -254,7 +229,7 @@ def test_plan_mode_runs_read_only_commands_a_rule_allows(project):
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
-def test_the_controls_still_run(project):
+def test_the_controls_still_run(attempt, project):
     """The gate is not simply refusing everything: allowed calls run in every mode."""
     workdir, home = project
     for mode in ("default", "acceptEdits", "bypassPermissions"):
@@ -269,7 +244,7 @@ def test_the_controls_still_run(project):
     "sort --compress-program=sh src/app.py", "tree -o pwn", "git diff --output=pwn", "rg --pre ./x.sh KEY",
     "git -c core.fsmonitor='touch pwn' status",
 ])
-def test_plan_mode_reads_only_even_with_a_rule_for_the_program(project, command):
+def test_plan_mode_reads_only_even_with_a_rule_for_the_program(attempt, project, command):
     workdir, home = project
     settings = json.loads((workdir / ".claude" / "settings.json").read_text(encoding="utf-8"))
     settings["permissions"]["allow"] += ["Bash(sed:*)", "Bash(git:*)", "Bash(sort:*)", "Bash(tree:*)", "Bash(rg:*)"]
@@ -278,7 +253,7 @@ def test_plan_mode_reads_only_even_with_a_rule_for_the_program(project, command)
     assert spy == [] and "plan mode" in result["content"] and not (workdir / "pwn").exists()
 
 
-def test_code_the_text_does_not_show_is_denied_when_only_a_read_rule_denies(tmp_path):
+def test_code_the_text_does_not_show_is_denied_when_only_a_read_rule_denies(attempt, tmp_path):
     """Fail closed: a Read deny rule could be broken by code that cannot be analysed."""
     workdir, home = tmp_path / "w", tmp_path / "home"
     (workdir / ".claude").mkdir(parents=True)

@@ -53,7 +53,7 @@ def spill_file(workdir: Path, tool_use_id: str, whole: Path) -> str:
         file.seek(0)
         n_lines = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
     n_lines += not (tail.endswith("\n") or size == 0)
-    return preview(head, path.relative_to(workdir).as_posix(), tail=tail, n_lines=n_lines, n_bytes=size)
+    return file_preview(head, tail, path.relative_to(workdir).as_posix(), n_lines, size)
 
 
 def output_path(workdir: Path, tool_use_id: str) -> Path:
@@ -61,69 +61,44 @@ def output_path(workdir: Path, tool_use_id: str) -> Path:
     return state_path(workdir, "tool-outputs", f"{name}.txt")
 
 
-def preview(output: str, shown: str, head_chars: int = HEAD_CHARS, tail_chars: int = TAIL_CHARS, *,
-            tail: str | None = None, n_lines: int | None = None, n_bytes: int | None = None) -> str:
-    """The head and the tail of `output`, cut at line ends, with the path and how to read the rest.
-    For a file too big to hold, `output` is its start, `tail` its end, with its line and byte counts."""
-    if tail is not None:
-        return file_preview(output, tail, shown, n_lines, n_bytes, head_chars, tail_chars)
+def preview(output: str, shown: str, head_chars: int = HEAD_CHARS, tail_chars: int = TAIL_CHARS) -> str:
+    """The head and the tail of `output`, cut at line ends, with the path and how to read the rest."""
     lines = output.splitlines()
-    # 1. whole lines from the start while they fit in head_chars (at least one, cut if it is huge)
-    head, used = [], 0
-    for line in lines:
-        if head and used + len(line) + 1 > head_chars:
+    head = fitting(lines, head_chars)
+    tail = fitting(lines[len(head):], tail_chars, from_end=True)  # never overlapping the head
+    return persisted(shown, size(output), head, tail, len(lines))
+
+
+def file_preview(head: str, tail: str, shown: str, n_lines: int, n_bytes: int) -> str:
+    """`preview` for a file read only at its two ends (the first and last line read may be cut)."""
+    head_lines = fitting(head.splitlines()[:-1] or head.splitlines(), HEAD_CHARS)
+    tail_lines = fitting(tail.splitlines()[1:] or tail.splitlines(), TAIL_CHARS, from_end=True)
+    return persisted(shown, size_of(n_bytes), head_lines, tail_lines, max(n_lines, len(head_lines) + len(tail_lines)))
+
+
+def fitting(lines: list[str], chars: int, from_end: bool = False) -> list[str]:
+    """Whole lines from the start (or the end) while they fit in `chars`; at least one, cut if huge."""
+    kept, used = [], 0
+    for line in reversed(lines) if from_end else lines:
+        if kept and used + len(line) + 1 > chars:
             break
-        head.append(line[:head_chars])
+        kept.append(line[-chars:] if from_end else line[:chars])
         used += len(line) + 1
-    # 2. whole lines from the end in the same way, never overlapping the head
-    tail, used = [], 0
-    for line in reversed(lines[len(head) :]):
-        if tail and used + len(line) + 1 > tail_chars:
-            break
-        tail.insert(0, line[-tail_chars:])
-        used += len(line) + 1
-    hidden = len(lines) - len(head) - len(tail)
-    shown_lines = f"lines 1-{len(head):,}" + (f" and {len(lines) - len(tail) + 1:,}-{len(lines):,}" if tail else "")
-    parts = [
+    return kept[::-1] if from_end else kept
+
+
+def persisted(shown: str, size_text: str, head: list[str], tail: list[str], n_lines: int) -> str:
+    """The `<persisted-output>` block: the size, the path, the lines kept, how to read the rest."""
+    hidden = n_lines - len(head) - len(tail)
+    shown_lines = f"lines 1-{len(head):,}" + (f" and {n_lines - len(tail) + 1:,}-{n_lines:,}" if tail else "")
+    return "\n".join([
         "<persisted-output>",
-        f"Output too large ({size(output)}). Full output saved to: {shown}",
+        f"Output too large ({size_text}). Full output saved to: {shown}",
         "",
-        f"Preview ({shown_lines} of {len(lines):,}):",
+        f"Preview ({shown_lines} of {n_lines:,}):",
         *head,
         *([f"[... {hidden:,} lines not shown ...]"] if hidden else []),
         *tail,
-        "",
-        f'Read the rest with read_file(path="{shown}", offset=N, limit=M) or grep it, '
-        "rather than running the command again.",
-        "</persisted-output>",
-    ]
-    return "\n".join(parts)
-
-
-def file_preview(head: str, tail: str, shown: str, n_lines: int, n_bytes: int, head_chars: int,
-                 tail_chars: int) -> str:
-    """`preview` for a file read only at its two ends."""
-    head_lines = head.splitlines()[:-1] or head.splitlines()  # the last one may be cut by the read
-    kept, used = [], 0
-    for line in head_lines:
-        if kept and used + len(line) + 1 > head_chars:
-            break
-        kept.append(line[:head_chars])
-        used += len(line) + 1
-    tail_lines = tail.splitlines()[1:] or tail.splitlines()
-    ends, used = [], 0
-    for line in reversed(tail_lines):
-        if ends and used + len(line) + 1 > tail_chars:
-            break
-        ends.insert(0, line[-tail_chars:])
-        used += len(line) + 1
-    hidden = max(0, n_lines - len(kept) - len(ends))
-    return "\n".join([
-        "<persisted-output>",
-        f"Output too large ({size_of(n_bytes)}). Full output saved to: {shown}",
-        "",
-        f"Preview (lines 1-{len(kept):,} and {n_lines - len(ends) + 1:,}-{n_lines:,} of {n_lines:,}):",
-        *kept, f"[... {hidden:,} lines not shown ...]", *ends,
         "",
         f'Read the rest with read_file(path="{shown}", offset=N, limit=M) or grep it, '
         "rather than running the command again.",
