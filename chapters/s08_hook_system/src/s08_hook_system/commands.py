@@ -21,5 +21,5 @@ def show_hooks(hooks: Hooks, agent, argument: str, console) -> None:
         console.print(Text.assemble((hook.event, "bold"), f" {matcher}", (f"  timeout {hook.timeout:g}s  ", "dim"),
                                     (f"{hook.scope}: {display_path(agent.workdir, hook.path)}", "dim")))
         console.print(Text(f"    {hook.command}"))
-    for warning in config.warnings:
+    for warning in [*config.errors, *config.warnings]:
         console.print(Text(f"skipped: {warning}", style="yellow"))
