@@ -43,7 +43,11 @@ def run_scenario(chapter, args, workdir: Path) -> int:
         return 2
     banner = (f"SCENARIO: a scripted model plays {args.scenario} ('{scenario.title}'); its words are written in "
               "advance, the SDK, the loop and the tools are real.")
-    return play(chapter, args, scenario, workdir, banner, None, check_done=False)
+    if not args.sample:
+        return play(chapter, args, scenario, workdir, banner, None, check_done=False)
+    with scratch(scratch_project(chapter.overlays), args.keep) as workdir:  # --sample: on a fresh copy
+        return play(chapter, args, scenario, workdir, banner + " On a scratch copy of the sample project.", None,
+                    check_done=False)
 
 
 def play(chapter, args, scenario, workdir: Path, banner: str, prompts, check_done: bool = True) -> int:

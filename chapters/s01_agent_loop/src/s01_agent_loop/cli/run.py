@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from .chapter import Chapter, Session
@@ -37,7 +38,10 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     quiet = bool(args.query)
     config = AgentConfig(model=model_id, max_turns=args.max_turns)
     view = ConsoleView(console, quiet=quiet, verbose=args.verbose)
-    agent = chapter.build(Session(model, config, workdir, view, args, interactive=not quiet and prompts is None))
+    # subtle: interactive means someone at a terminal can answer a question (s07's permission
+    # dialog); piped input is prompts, not answers
+    interactive = not quiet and prompts is None and sys.stdin.isatty()
+    agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive))
     if quiet:
         answer = submit(chapter, agent, args.query, console, interactive=False)
         if answer is None:
