@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..scripted.usage import unmarked
 from .trace import read_trace
 
 FOLD_CHARS = 600
@@ -43,7 +44,7 @@ def render(records: list[dict], title: str) -> str:
         nav.append(f'<a href="#r{n}">#{n} · {len(request.get("messages") or [])} messages{esc(short(stats))}</a>')
         # subtle: a request is compared with the last one of the same conversation: the same system
         # prompt and tools (a subagent's, s04, differ; a summary request, s06, has no tools)
-        conversation = json.dumps([without_markers(request.get("system")), [t.get("name") for t in
+        conversation = json.dumps([unmarked(request.get("system")), [t.get("name") for t in
                                                                            request.get("tools") or []]])
         previous = last_of.get(conversation) if request.get("tools") else None
         sections.append(section(n, record, request, previous, answer, stats))
@@ -62,7 +63,7 @@ def section(n: int, record: dict, request: dict, previous: dict | None, answer: 
     system = [{"type": "text", "text": system}] if isinstance(system, str) else system
     parts.append('<p class="tag">system</p>')
     blocks = "".join(block_html(block, "", f"system[{i}]") for i, block in enumerate(system))
-    if previous is not None and without_markers(previous.get("system")) == without_markers(request.get("system")):
+    if previous is not None and unmarked(previous.get("system")) == unmarked(request.get("system")):
         marks = sum(bool(b.get("cache_control")) for b in system)
         parts.append(f'<details><summary>{len(system)} blocks as in request #{previous["n"]}'
                      f'{f" · {marks} ◆" if marks else ""}</summary>{blocks}</details>')
@@ -131,18 +132,11 @@ def common_prefix(before: list, after: list) -> int:
     """How many leading messages two requests share (breakpoint markers aside)."""
     n = 0
     for old, new in zip(before, after, strict=False):
-        if without_markers(old) != without_markers(new):
+        if unmarked(old) != unmarked(new):
             break
         n += 1
     return n
 
-
-def without_markers(value):
-    if isinstance(value, dict):
-        return {k: without_markers(v) for k, v in value.items() if k != "cache_control"}
-    if isinstance(value, list):
-        return [without_markers(v) for v in value]
-    return value
 
 
 def usage_line(usage: dict) -> str:

@@ -25,7 +25,7 @@ LOOKBACK = 20
 
 def canonical(obj) -> str:
     """JSON with sorted keys and no spaces, `cache_control` removed: equal content, equal text."""
-    return json.dumps(_unmarked(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(unmarked(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def estimate_tokens(obj) -> int:
@@ -95,9 +95,10 @@ def _marked(block) -> bool:
     return isinstance(block, dict) and bool(block.get("cache_control"))
 
 
-def _unmarked(obj):
+def unmarked(obj):
+    """`obj` without its `cache_control` markers: what a request holds, wherever breakpoints sit."""
     if isinstance(obj, dict):
-        return {key: _unmarked(value) for key, value in obj.items() if key != "cache_control"}
+        return {key: unmarked(value) for key, value in obj.items() if key != "cache_control"}
     if isinstance(obj, list):
-        return [_unmarked(value) for value in obj]
+        return [unmarked(value) for value in obj]
     return obj
