@@ -59,7 +59,7 @@ def test_load_scenario(tmp_path):
         ("  - model: {text: hi, colour: red}", "colour"),
         ("  - fault: {status: 418}", "not one of [400, 401, 403, 404, 429, 500, 529]"),
         ("  - fault: {status: 529, cut_stream: true}", "exactly one of"),
-        ("  - assistant: hi", "step 0 must be one of `user:`, `model:` or `fault:`"),
+        ("  - assistant: hi", "step 0 must be one of `user:`, `idle:`, `model:` or `fault:`"),
         ("  - model: [oops", "not valid YAML"),
     ],
 )

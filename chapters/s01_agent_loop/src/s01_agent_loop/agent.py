@@ -176,6 +176,10 @@ class Agent:
         self.view.tool_running(call.name)
         return run_bash(command, self.workdir, call.input.get("timeout") or DEFAULT_TIMEOUT), False
 
+    def close(self) -> None:
+        """The session is over (the REPL quit, `-q` answered, a signal): stop whatever runs beside
+        the conversation. Nothing does here; s02's harness tells its extensions (SessionEnd)."""
+
     def commands(self) -> dict:
         """Slash commands this agent offers beyond /help and /exit (the harness of s02 adds some)."""
         return {}

@@ -13,6 +13,7 @@ brackets):
     ask               turn an "ask" into allow or deny (s07 asks the user)
     post_tool_use     rewrite or annotate a tool result, last extension first   [PostToolUse]
     on_event("Stop")  the model wants to stop; block to keep going              [Stop]
+    on_event("SessionEnd")  the session is over: stop what you started           [SessionEnd]
 
 Besides the points: `tools()` it adds, `commands()` for the REPL, and `for_subagent()`, what a
 subagent (s04) inherits of it.
@@ -113,7 +114,8 @@ class Extension:
 
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         """A turn or session event (SessionStart, UserPromptSubmit, Stop, ...). SessionStart with
-        `source` "clear" is a new conversation (`Harness.new_session`): reset what belonged to the old one."""
+        `source` "clear" is a new conversation (`Harness.new_session`): reset what belonged to the old one.
+        SessionEnd (`Harness.close`) comes once, at exit: stop what runs beside the conversation."""
 
     def before_request(self, agent) -> None:
         """Reshape `agent.messages` before each model request (keep it valid)."""

@@ -130,6 +130,10 @@ class Harness(Agent):
         self.started = True
         self.pending_context += self.emit("SessionStart", source="clear").context
 
+    def close(self) -> None:
+        """The session is over: SessionEnd, where extensions stop what they started (s13's commands)."""
+        self.emit("SessionEnd", reason="exit")
+
     def emit(self, event: str, **data) -> Outcome:
         """Tell every extension about an event; the first block wins, contexts add up."""
         outcome = Outcome()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .inbox import Inbox
+
 
 @dataclass(frozen=True)
 class SlashCommand:
@@ -70,3 +72,5 @@ class Session:
     view: Any
     args: argparse.Namespace
     interactive: bool
+    inbox: Inbox = field(default_factory=lambda: Inbox())
+    """Where work beside the conversation tells the user things and posts prompts (inbox.py)."""

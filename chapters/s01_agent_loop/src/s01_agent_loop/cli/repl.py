@@ -1,5 +1,8 @@
 """The interactive loop: line editing and history (prompt_toolkit), slash commands, Ctrl-C.
 
+It reads one place, the `Inbox` (inbox.py): lines the user types, and from s14 on prompts that
+arrive on their own (a scheduled prompt), which run as turns too, never two at once.
+
 Ctrl-C while the agent works cancels that turn only; the conversation stays valid (see `Agent.run`)
 and the next prompt continues it. Ctrl-C at the prompt clears the line; Ctrl-D or /exit leaves.
 """
@@ -10,24 +13,36 @@ import sys
 from pathlib import Path
 
 from ..errors import AgentStop
+from .inbox import END, Posted
 
 HISTORY_FILE = Path("~/.learn-agent-harness/history")
 
 
-def repl(chapter, agent, console) -> int:
-    read_line = line_reader()
+def repl(chapter, agent, console, inbox) -> int:
+    """Read the inbox (inbox.py): typed lines, and prompts posted by what runs beside the agent."""
     console.print("[dim]/help for commands, Ctrl-C cancels a turn, Ctrl-D or /exit quits[/]")
-    while True:
-        try:
-            line = read_line().strip()
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            return 0
-        if line in ("/exit", "/quit"):
-            return 0
-        if line:
-            submit(chapter, agent, line, console)
+    with inbox.reading(HISTORY_FILE.expanduser()):
+        while True:
+            try:
+                item = inbox.next()
+            except KeyboardInterrupt:
+                continue
+            if item is END:
+                return 0
+            if isinstance(item, Posted):
+                run_posted(chapter, agent, item, console)
+                continue
+            line = item.strip()
+            if line in ("/exit", "/quit"):
+                return 0
+            if line:
+                submit(chapter, agent, line, console)
+
+
+def run_posted(chapter, agent, posted: Posted, console) -> str | None:
+    """A prompt that arrived on its own runs like a typed one, under a line saying where it came from."""
+    console.print(f"\n[bold magenta]⏰ {posted.source}[/]\n[bold green]›[/] {posted.prompt}")
+    return submit(chapter, agent, posted.prompt, console)
 
 
 def submit(chapter, agent, line: str, console, interactive: bool = True) -> str | None:
@@ -112,19 +127,6 @@ def show_messages(agent, argument: str, console) -> None:
             line = Text.assemble((f"{index:>3} {message['role']:<9} {kind:<20} ", "dim"),
                                  body[:200] + ("…" if len(body) > 200 else ""))
             console.print(line, no_wrap=True, overflow="ellipsis")
-
-
-def line_reader():
-    """prompt_toolkit with a history file on a terminal; plain `input` when stdin is a pipe."""
-    if not sys.stdin.isatty():
-        return lambda: input()
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
-
-    path = HISTORY_FILE.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    session = PromptSession(history=FileHistory(str(path)))
-    return lambda: session.prompt("› ")
 
 
 def is_api_error(error: Exception) -> bool:

@@ -33,6 +33,7 @@ def run_agent(chapter: Chapter, args, model, workdir: Path, model_id: str, banne
 def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str, prompts, console) -> int:
     from ..agent import AgentConfig
     from .console import ConsoleView
+    from .inbox import Inbox
     from .repl import repl, submit
 
     quiet = bool(args.query)
@@ -41,19 +42,40 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     # subtle: interactive means someone at a terminal can answer a question (s07's permission
     # dialog); piped input is prompts, not answers
     interactive = not quiet and prompts is None and sys.stdin.isatty()
-    agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive))
-    if quiet:
-        answer = submit(chapter, agent, args.query, console, interactive=False)
-        if answer is None:
-            return 1
-        print(answer)
-        return 0
-    shown = os.fsencode(workdir).decode("utf-8", "replace")  # subtle: a folder name need not be UTF-8
-    console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {shown}[/]")
-    if prompts is not None:
-        for prompt in prompts:
+    inbox = Inbox(console)
+    agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive, inbox=inbox))
+    try:
+        if quiet:
+            answer = submit(chapter, agent, args.query, console, interactive=False)
+            if answer is None:
+                return 1
+            print(answer)
+            return 0
+        shown = os.fsencode(workdir).decode("utf-8", "replace")  # subtle: a folder name need not be UTF-8
+        console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {shown}[/]")
+        if prompts is not None:
+            return play_prompts(chapter, agent, prompts, console, inbox)
+        return repl(chapter, agent, console, inbox)
+    finally:
+        agent.close()  # the session is over: what runs beside it stops (s13's background commands)
+
+
+def play_prompts(chapter: Chapter, agent, prompts, console, inbox) -> int:
+    """A demo's user: types each prompt in turn; an idle step (`.idle`, seconds) types nothing for a
+    while. Prompts posted meanwhile (a scheduled prompt) run as in the REPL, before the next one."""
+    from .repl import run_posted, submit
+
+    for prompt in prompts:
+        while (posted := inbox.next(timeout=0)) is not None:
+            if run_posted(chapter, agent, posted, console) is None:
+                return 1
+        if isinstance(prompt, str):
             console.print(f"\n[bold green]›[/] {prompt}")
             if submit(chapter, agent, prompt, console) is None:
                 return 1
-        return 0
-    return repl(chapter, agent, console)
+            continue
+        console.print(f"\n[dim](the user types nothing for up to {prompt.idle:g} s)[/]")
+        if (posted := inbox.next(timeout=prompt.idle)) is not None and run_posted(
+                chapter, agent, posted, console) is None:
+            return 1
+    return 0

@@ -1,11 +1,12 @@
 """Scenarios: the script the fake Claude plays, kept as data a learner can read and write.
 
 A scenario is a YAML file with a title, an optional intro and a list of steps. Each step is one
-of three kinds:
+of these kinds:
 
     title: "s01: the agent loop"
     steps:
       - user: "How long is app.py?"              # a prompt the demo runner types
+      - idle: 5                                  # the user types nothing for up to 5 s (s14)
       - model:                                   # one reply of the model
           text: "Let me count."
           tool_use: [{name: bash, input: {command: "wc -l app.py"}}]
@@ -60,6 +61,14 @@ class ToolCall(_Strict):
 class UserStep(_Strict):
     kind: Literal["user"] = "user"
     user: str
+
+
+class IdleStep(_Strict):
+    """The demo's user types nothing for up to `idle` seconds; a prompt that arrives on its own
+    meanwhile (s14's scheduled prompt) runs, and ends the wait."""
+
+    kind: Literal["idle"] = "idle"
+    idle: float = Field(gt=0, le=120)
 
 
 class ModelStep(_Strict):
@@ -154,7 +163,7 @@ class Fault(_Strict):
                            else f"error_event {self.error_event}")
 
 
-Step = Annotated[UserStep | ModelStep | Fault, Field(discriminator="kind")]
+Step = Annotated[UserStep | IdleStep | ModelStep | Fault, Field(discriminator="kind")]
 Reply = ModelStep | Fault
 
 
@@ -169,14 +178,14 @@ class Scenario(_Strict):
         return [_tagged(i, raw) for i, raw in enumerate(steps)] if isinstance(steps, list) else steps
 
     @property
-    def prompts(self) -> list[str]:
-        """The user prompts, in order (the demo runner types them)."""
-        return [s.user for s in self.steps if isinstance(s, UserStep)]
+    def prompts(self) -> list[str | IdleStep]:
+        """The user prompts, in order (the demo runner types them), and the idle waits between them."""
+        return [s.user if isinstance(s, UserStep) else s for s in self.steps if isinstance(s, UserStep | IdleStep)]
 
     @property
     def replies(self) -> list[Reply]:
         """The model and fault steps, in order (the scripted model plays them)."""
-        return [s for s in self.steps if not isinstance(s, UserStep)]
+        return [s for s in self.steps if isinstance(s, ModelStep | Fault)]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -196,11 +205,11 @@ def _tagged(i: int, raw):
     """`{model: {...}}` in the file becomes `{kind: model, ...}` for pydantic."""
     if isinstance(raw, BaseModel):
         return raw
-    if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("user", "model", "fault"):
-        raise ValueError(f"step {i} must be one of `user:`, `model:` or `fault:`, got {raw!r}")
+    if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("user", "idle", "model", "fault"):
+        raise ValueError(f"step {i} must be one of `user:`, `idle:`, `model:` or `fault:`, got {raw!r}")
     kind, value = next(iter(raw.items()))
-    if kind == "user":
-        return {"kind": "user", "user": value}
+    if kind in ("user", "idle"):
+        return {"kind": kind, kind: value}
     if not isinstance(value, dict):
         raise ValueError(f"step {i}: `{kind}:` holds a mapping, got {value!r}")
     return {"kind": kind, **value}

@@ -1,0 +1,1 @@
+"""s12_task_system: see README.md."""

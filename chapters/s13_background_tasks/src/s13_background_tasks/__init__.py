@@ -1,0 +1,1 @@
+"""s13_background_tasks: see README.md."""

@@ -1,0 +1,1 @@
+"""s14_cron_scheduler: see README.md."""
