@@ -97,6 +97,14 @@ class Harness(Agent):
         self.tools.add(*extension.tools())
         return self
 
+    def drop(self, kind: type[Extension]) -> Harness:
+        """Unplug the extension of class `kind`, and its tools: a later capability that replaces an
+        earlier one (s12's task board replaces s03's TodoWrite plan, as in Claude Code 2.x)."""
+        if (extension := kind.of(self)) is not None:
+            self.extensions.remove(extension)
+            self.tools.remove(*(tool.name for tool in extension.tools()))
+        return self
+
     def commands(self) -> dict[str, SlashCommand]:
         from .commands import clear_conversation, show_extensions
 
