@@ -313,3 +313,26 @@ def test_post_tool_use_runs_innermost_first(tmp_path):
     agent.run("go")
     assert seen == [("inner", "echo: x"), ("outer", "echo: x+inner")]
     assert results(agent)[0]["content"] == "echo: x+inner+outer"
+
+
+def test_drop_unplugs_an_extension_and_its_tools_and_close_ends_the_session(tmp_path):
+    events = []
+
+    class Planner(Extension):
+        def tools(self):
+            return [ECHO]
+
+        def on_event(self, agent, event, data):
+            events.append(event)
+
+    class Other(Extension):
+        def on_event(self, agent, event, data):
+            events.append(f"other {event}")
+
+    agent, _ = harness(tmp_path, [], Planner(), Other(), tools=(BOOM,))
+    assert [spec["name"] for spec in agent.request()["tools"]] == ["boom", "echo"]
+    agent.drop(Planner).drop(Planner)  # a second drop finds nothing and does nothing
+    assert [spec["name"] for spec in agent.request()["tools"]] == ["boom"]
+    assert Planner.of(agent) is None
+    agent.close()
+    assert events == ["other SessionEnd"]
