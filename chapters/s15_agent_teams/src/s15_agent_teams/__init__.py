@@ -1,0 +1,1 @@
+"""s15_agent_teams: see README.md."""
