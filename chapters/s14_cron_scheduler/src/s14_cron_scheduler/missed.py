@@ -1,0 +1,58 @@
+"""Fires that came due while no agent ran here: reported when the next agent starts, not replayed.
+
+A durable job outlives the agent that made it. When an agent starts in the folder, each durable job
+whose fire times passed meanwhile is told to the user (and, at the first prompt, to the model), and
+its `last_fired` moves past them, under the store's lock. Ten missed "check the build" prompts in a
+row would be noise at best; a missed "deploy the release" replayed a day late could do harm. The
+user has the prompt in front of them and decides.
+
+    missed 3 fires of a1b2c3d4 'run the tests' since Mon 2026-01-05 10:04:11; next Thu 2026-01-08 10:04:11
+    missed the one fire of 5e6f7a8b 'remind me to call Ana' at Tue 2026-01-06 14:30:00; removed, not run
+    a1b2c3d4 'run the tests' expired (7 days old) while no agent ran; removed
+
+subtle: a fire due less than `GRACE` ago is late, not missed: an agent already running here is about
+to fire it (or this one will, at its first tick).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from s01_agent_loop.cli.inbox import Inbox
+
+from .schedule import MAX_COUNTED, when
+from .store import FILE_NAME, CronStore
+
+GRACE = timedelta(minutes=1)
+
+
+def report_missed(store: CronStore, now: datetime, inbox: Inbox) -> list[str]:
+    """Tell the user of every durable job's missed fires, move the jobs past them, drop the expired
+    ones; returns the notes (for the model)."""
+    if not store.path.exists():
+        return []
+    notes = []
+    with store.changing() as contents:
+        for job in list(contents.jobs.values()):
+            missed = job.due_by(now - GRACE)
+            count = f"{len(missed)}{'+' if len(missed) >= MAX_COUNTED else ''} fire{'s' * (len(missed) != 1)}"
+            if job.expired(now):
+                del contents.jobs[job.id]
+                after = f" after missing {count}" if missed else ""
+                notes.append(f"{job.id} '{job.prompt}' expired (7 days old) while no agent ran{after}; removed")
+            elif missed and not job.recurring:
+                del contents.jobs[job.id]
+                notes.append(f"missed the one fire of {job.id} '{job.prompt}' at {when(job.due(missed[0]))}; "
+                             "removed, not run")
+            elif missed:
+                moved = contents.jobs[job.id] = job.model_copy(update={"last_fired": missed[-1]})
+                notes.append(f"missed {count} of {job.id} '{job.prompt}' since {when(job.due(missed[0]))}; "
+                             f"next {when(moved.next_due())}")
+    for note in notes:
+        inbox.tell(Text(f"⏰ {note}", "yellow"))
+    if contents.unreadable:
+        inbox.tell(Text(f"⏰ {len(contents.unreadable)} entries of .harness/{FILE_NAME} cannot be read as jobs; "
+                        "they are kept as they are, and never fire", "yellow"))
+    return notes
