@@ -8,7 +8,7 @@ from rich.text import Text
 
 from s06_context_compact.spill import size_of
 
-from .jobs import Job, duration
+from .jobs import TAIL_BYTES, Job, duration
 
 MARKS = {"running": ("◷", "yellow"), "done": ("✔", "green"), "failed": ("✘", "red")}
 
@@ -25,12 +25,14 @@ def ended_line(job: Job) -> Text:
 
 def ended_note(jobs: list[Job]) -> str:
     """The one text block the model gets before its next request, for every job that ended since
-    the last one: id, command, how it ended, the end of its output and where the rest is."""
+    the last one: id, command, how it ended, the end of its output and where the rest is. subtle:
+    the tails share twice `TAIL_BYTES`, so twenty jobs ending at once make a note no longer than two."""
+    share = max(TAIL_BYTES * 2 // len(jobs), 200)
     parts = [f"<background-tasks>\n{len(jobs)} background command{'s' * (len(jobs) != 1)} ended since your "
              "last request."]
     for job in jobs:
         parts.append(f"{job.id} `{one_line(job.command, 200)}`: {job.ending()}. Last lines of its output "
-                     f"({size_of(job.size)} in all, in {job.shown}):\n{job.tail()}")
+                     f"({size_of(job.size)} in all, in {job.shown}):\n{job.tail(max_bytes=min(share, TAIL_BYTES))}")
     return "\n\n".join(parts) + "\n</background-tasks>"
 
 

@@ -149,10 +149,10 @@ class Job:
             text += f"\n[{self.size - MAX_SAVED_BYTES:,} bytes past the first {MAX_SAVED_BYTES:,} were not saved]"
         return text
 
-    def tail(self, lines: int = TAIL_LINES) -> str:
-        """The last lines of the output (from its last `TAIL_BYTES`), or `(no output)`."""
+    def tail(self, lines: int = TAIL_LINES, max_bytes: int = TAIL_BYTES) -> str:
+        """The last lines of the output (from its last `max_bytes`), or `(no output)`."""
         end = min(self.size, MAX_SAVED_BYTES)
-        text = read_bytes(self.path, max(0, end - TAIL_BYTES), end).decode("utf-8", errors="replace")
+        text = read_bytes(self.path, max(0, end - max_bytes), end).decode("utf-8", errors="replace")
         kept = text.rstrip("\n").splitlines()[-lines:]
         return "\n".join(kept) if any(line.strip() for line in kept) else "(no output)"
 
