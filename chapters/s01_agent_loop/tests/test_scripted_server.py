@@ -189,3 +189,30 @@ def test_lenient_server_records_problems_but_answers_after_the_delay():
     assert server.steps_left == 0 and len(server.violations) == 1
     with pytest.raises(AssertionError, match="ends on an assistant message"):
         server.assert_done()
+
+
+def test_steps_for_named_agents_answer_only_that_agent_in_script_order(tmp_path):
+    (tmp_path / "team.yaml").write_text("""title: a team
+steps:
+  - model: {text: "lead one"}
+  - model: {agent: alice, text: "alice one"}
+  - model: {agent: bob, text: "bob one"}
+  - model: {agent: alice, text: "alice two"}
+  - model: {text: "lead two"}
+  - model: {agent: bob, text: "bob two"}
+""", encoding="utf-8")
+    said = []
+    with ScriptedServer(load_scenario(tmp_path / "team.yaml"), latency=0.02) as server:
+        started = time.monotonic()
+        for sender in ("bob", "alice", None, "alice", "bob"):  # any order across agents
+            extra = {"metadata": {"user_id": sender}} if sender else {}
+            said.append(ask(server, **extra).content[0].text)
+        elapsed = time.monotonic() - started
+        assert server.steps_left == 1
+        with pytest.raises(AssertionError, match="1 scripted reply was never asked for: text 'lead two'"):
+            server.assert_done()
+        with pytest.raises(anthropic.BadRequestError, match="no step left for request #6 from carol"):
+            ask(server, metadata={"user_id": "carol"})
+    assert said == ["bob one", "alice one", "lead one", "alice two", "bob two"]
+    assert elapsed >= 5 * 0.02  # the server-wide latency, on every answer
+

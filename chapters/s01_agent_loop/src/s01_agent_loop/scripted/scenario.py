@@ -14,8 +14,11 @@ of these kinds:
       - fault: {status: 529, retry_after: 0}     # this request fails like the real API can
       - fault: {drop: true, delay: 0.5}          # no answer at all: a timeout, or a lost connection
       - model: {text: "app.py has 12 lines."}
+      - model: {agent: alice, text: "On it."}   # a reply to the agent named alice (s15's teammates)
 
-Tests can build the replies in code instead: `[call("bash", command="ls"), say("done")]`.
+A step with `agent:` answers only requests from that agent: the server keeps one queue per agent,
+in script order (see `server.agent_of`); a step without one answers the lead, the agent the user
+talks to. Tests can build the replies in code instead: `[call("bash", command="ls"), say("done")]`.
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ class ModelStep(_Strict):
     expect: Expect | None = None
     delay: float = 0
     """Seconds to wait before answering (so a demo shows its spinner)."""
+    agent: str | None = None
+    """The agent this reply answers (a teammate's name); None: the lead."""
 
     @model_validator(mode="after")
     def _has_content(self):
@@ -104,9 +109,10 @@ class ModelStep(_Strict):
         return blocks
 
     def describe(self) -> str:
+        who = f"{self.agent}: " if self.agent else ""
         if self.tool_use:
-            return "tool_use " + ", ".join(call.name for call in self.tool_use)
-        return "text " + repr(self.text if len(self.text) < 40 else self.text[:37] + "...")
+            return who + "tool_use " + ", ".join(call.name for call in self.tool_use)
+        return who + "text " + repr(self.text if len(self.text) < 40 else self.text[:37] + "...")
 
 
 class Fault(_Strict):
@@ -133,6 +139,8 @@ class Fault(_Strict):
     expect: Expect | None = None
     delay: float = 0
     """Seconds to wait before failing (with `drop`, a client timeout shorter than this fires first)."""
+    agent: str | None = None
+    """The agent whose request fails (a teammate's name); None: the lead."""
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -156,9 +164,10 @@ class Fault(_Strict):
         return ERROR_TYPES[400 if self.status is None else self.status]
 
     def describe(self) -> str:
+        who = f"{self.agent}: " if self.agent else ""
         if self.status is not None:
-            return f"fault {self.status}"
-        return "fault " + ("prompt_too_long" if self.prompt_too_long else "cut_stream" if self.cut_stream
+            return f"{who}fault {self.status}"
+        return who + "fault " + ("prompt_too_long" if self.prompt_too_long else "cut_stream" if self.cut_stream
                            else "drop" if self.drop else "end_early" if self.end_early
                            else f"error_event {self.error_event}")
 
@@ -229,6 +238,8 @@ def call(name: str, /, **input) -> ModelStep:
 
 
 def step(text: str | None = None, tool_use=(), *, stop_reason: StopReason | None = None,
-         expect: Expect | dict | None = None, delay: float = 0) -> ModelStep:
-    """Any reply: `step("Two at once.", [{"name": "bash", "input": {...}}, ...], expect={...})`."""
-    return ModelStep(text=text, tool_use=list(tool_use), stop_reason=stop_reason, expect=expect, delay=delay)
+         expect: Expect | dict | None = None, delay: float = 0, agent: str | None = None) -> ModelStep:
+    """Any reply: `step("Two at once.", [{"name": "bash", "input": {...}}, ...], expect={...})`;
+    `agent="alice"`: a reply to the agent named alice."""
+    return ModelStep(text=text, tool_use=list(tool_use), stop_reason=stop_reason, expect=expect, delay=delay,
+                     agent=agent)

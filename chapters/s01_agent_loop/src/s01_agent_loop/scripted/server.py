@@ -9,6 +9,10 @@ so a harness bug stops the run loudly.
         client = anthropic.Anthropic(base_url=server.url, api_key="scripted")
         ...
     server.assert_done()
+
+Several agents can share one server (s15's teammates): a step that names an `agent` answers only
+that agent's requests, which say who sent them in the Messages API's own `metadata.user_id`
+(`agent_of`); the replies of each agent are played in script order, the agents' in any order.
 """
 
 from __future__ import annotations
@@ -44,16 +48,20 @@ class Turn:
 
 
 class ScriptedServer:
-    def __init__(self, script: Scenario | Sequence[Reply], *, strict: bool = True):
-        """`strict=False` records protocol and `expect` problems but answers anyway (for demos)."""
+    def __init__(self, script: Scenario | Sequence[Reply], *, strict: bool = True, latency: float = 0):
+        """`strict=False` records protocol and `expect` problems but answers anyway (for demos);
+        `latency`: seconds added before every answer, on top of a step's own `delay` (benchmarks)."""
         self.replies: list[Reply] = list(script.replies if isinstance(script, Scenario) else script)
         for reply in self.replies:
             if not isinstance(reply, ModelStep | Fault):
                 raise TypeError(f"a script holds ModelStep and Fault steps, not {reply!r}")
         self.strict = strict
+        self.latency = latency
         self.requests: list[dict] = []  # every body sent to /v1/messages, in order
         self.violations: list[str] = []
         self.n_used = 0  # replies played so far
+        self.played = [False] * len(self.replies)  # which replies were played
+        self.cursors: dict[str | None, int] = {}  # agent -> where its next reply may be, in `replies`
         self.cache = PromptCache()
         self._lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
@@ -91,7 +99,8 @@ class ScriptedServer:
         """Raise AssertionError if any request broke a rule or some replies were never asked for."""
         problems = list(self.violations)
         if self.steps_left:
-            left = ", ".join(reply.describe() for reply in self.replies[self.n_used :])
+            left = ", ".join(reply.describe() for reply, done in zip(self.replies, self.played, strict=True)
+                             if not done)
             problems.append(f"scripted model: {self.steps_left} scripted repl{'y was' if self.steps_left == 1 else 'ies were'} never asked for: {left}")
         if problems:
             raise AssertionError("\n".join(problems))
@@ -100,11 +109,14 @@ class ScriptedServer:
         """Pick the reply for one request, or the problem to answer it with instead."""
         with self._lock:
             self.requests.append(body)
-            turn = Turn(n=len(self.requests), step_no=self.n_used + 1)
-            if self.n_used >= len(self.replies):
-                turn.problem = self._violation(f"the script has no step left for request #{turn.n}")
+            agent = agent_of(body)
+            index = self._next_for(agent)
+            turn = Turn(n=len(self.requests), step_no=index + 1)
+            if index == len(self.replies):
+                sender = f" from {agent}" if agent else ""
+                turn.problem = self._violation(f"the script has no step left for request #{turn.n}{sender}")
                 return turn
-            reply = self.replies[self.n_used]
+            reply = self.replies[index]
             problems = [f"request #{turn.n} breaks the protocol: {p}" for p in check_request(body)]
             if reply.expect:
                 where = f"reply {turn.step_no} ({reply.describe()}) answering request #{turn.n}"
@@ -114,15 +126,32 @@ class ScriptedServer:
                 if self.strict:
                     return turn
             self.n_used += 1
+            self.played[index] = True
+            self.cursors[agent] = index + 1
             turn.reply = reply
             if isinstance(reply, ModelStep):
                 turn.content = reply.content(turn.step_no)
                 turn.usage = self.cache.usage_for(body, sum(estimate_tokens(b) for b in turn.content))
             return turn
 
+    def _next_for(self, agent: str | None) -> int:
+        """The index of `agent`'s next reply, or len(replies) when it has none left."""
+        index = self.cursors.get(agent, 0)
+        while index < len(self.replies) and (self.played[index] or self.replies[index].agent != agent):
+            index += 1
+        return index
+
     def _violation(self, problem: str) -> str:
         self.violations.append("scripted model: " + problem)
         return self.violations[-1]
+
+
+def agent_of(body: dict) -> str | None:
+    """Which agent sent a request: its `metadata.user_id` (s15's teammates set it to their name);
+    None, the lead, when it has none."""
+    metadata = body.get("metadata")
+    user = metadata.get("user_id") if isinstance(metadata, dict) else None
+    return user if isinstance(user, str) and user else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply is None:
             self.send_json(400, error_json("invalid_request_error", turn.problem, rid))
             return
-        time.sleep(reply.delay)
+        time.sleep(reply.delay + self.server.scripted.latency)
         stream, model = bool(body.get("stream")), body.get("model")
         msg_id = f"msg_scripted_{turn.step_no:03d}"
         if isinstance(reply, ModelStep):
