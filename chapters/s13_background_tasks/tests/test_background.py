@@ -9,6 +9,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 from pydantic import BaseModel
 from rich.console import Console
 
@@ -140,6 +143,28 @@ def test_the_user_is_told_at_once_with_no_turn_running(tmp_path):
     (line,) = [str(item) for item in jobs.inbox.told]
     (job,) = jobs.jobs.values()
     assert line == f"✘ {job.id} ended: exit code 2 after {job.ending().split(' after ')[1]} · echo hi; exit 2"
+
+
+def test_an_end_told_while_the_user_types_leaves_the_half_typed_line_alone(tmp_path):
+    agent, model, jobs = agent_with(tmp_path, [background(GATED + "echo hi"), text("started")])
+    agent.run("go")
+    told = threading.Event()
+    jobs.inbox.tell = lambda item, tell=jobs.inbox.tell: (tell(item), told.set())
+    with create_pipe_input() as keyboard:
+        jobs.inbox.session = PromptSession(input=keyboard, output=DummyOutput())
+        keyboard.send_text("git sta")  # typed, not yet sent
+
+        def end_the_job_then_finish_typing():
+            assert wait(lambda: jobs.inbox.session.app.is_running)  # the editor is up, holding the line
+            (tmp_path / "go").touch()
+            assert told.wait(10)
+            keyboard.send_text("tus\r")
+
+        thread = threading.Thread(target=end_the_job_then_finish_typing)
+        thread.start()
+        assert jobs.inbox.next() == "git status"  # the editor was not interrupted; the line is whole
+        thread.join()
+    assert "ended: exit code 0" in str(jobs.inbox.told[-1])
 
 
 def test_a_prompt_after_an_idle_end_carries_the_note_after_the_prompt(tmp_path):

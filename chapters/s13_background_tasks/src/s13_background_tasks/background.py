@@ -15,6 +15,7 @@ The user hears of an end at once, from the watcher thread, through the session's
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from functools import partial
@@ -197,7 +198,10 @@ class BackgroundJobs(Extension):
         killed = [job for job in self.jobs.values() if job.stop("killed at exit")]
         for job in self.jobs.values():
             job.done.wait(STOP_WAIT)
-            job.process.wait(STOP_WAIT)  # subtle: the watcher waits too; a second wait is harmless
+            try:
+                job.process.wait(STOP_WAIT)  # subtle: the watcher waits too; a second wait is harmless
+            except subprocess.TimeoutExpired:  # a process SIGKILL cannot end (stuck in the kernel)
+                pass
             remove(job)
         if killed:
             names = ", ".join(f"{job.id} ({one_line(job.command, 30)})" for job in killed)
