@@ -30,10 +30,12 @@ def test_demo_a_prompt_scheduled_for_ten_fires_and_runs_as_a_turn():
     result = run_chapter("s14_cron_scheduler", "--demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "the scheduler's clock is set: it starts at 09:20:00, running 600 times fast" in out
-    assert "● CronCreate" in out and "durable (in .harness/scheduled_tasks.json)" in out
+    assert "the scheduler's clock is set: it starts at 09:40:00 when first read, running 600 times fast" in out
+    assert "Recurring: it expires" in out and "09:40:00 (7 days)" in out  # the clock began with the job
+    assert "● CronCreate" in out and "Durable: kept in .harness/scheduled_tasks.json" in out
     job_id = out.split("Scheduled ", 1)[1][:8]
     fired = out.index(f"⏰ cron {job_id} (0 10 * * *), due 10:")
+    assert out.index("(the user types nothing for up to 15 s)") < fired  # it fired while the REPL was idle
     assert out.index("› Run the tests (python -m unittest)", fired) > fired
     assert "Morning check: one test fails, test_median_even" in out
     listings = [line for line in out.splitlines() if line.startswith("  next ")]
@@ -85,7 +87,7 @@ def test_kill_9_between_turns_keeps_the_durable_job_and_a_restart_fires_it(tmp_p
     create = write_scenario(tmp_path, "create.yaml", """
   - model:
       tool_use: [{name: CronCreate, input: {cron: "0 10 * * *", prompt: "run the nightly check", durable: true}}]
-  - model: {text: "Scheduled it.", expect: {tool_result_contains: "durable"}}
+  - model: {text: "Scheduled it.", expect: {tool_result_contains: "Durable: kept in"}}
 """)
     first = Child(tmp_path, "--scenario", create, "--clock-start", "09:00")
     try:

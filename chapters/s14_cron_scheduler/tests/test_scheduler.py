@@ -70,10 +70,11 @@ def test_cron_create_answers_with_the_id_the_first_fire_and_the_expiry(tmp_path)
     result = agent.call("CronCreate", cron="0 10 * * *", prompt="run the tests")
     job = agent.scheduler.jobs()[0]
     offset = job.jitter(local(2026, 1, 5, 10))
-    jitter = f" (10:00 + this job's fixed jitter of {span(offset.total_seconds())})" if offset else ""
+    jitter = f" (10:00 + this job's jitter, {span(offset.total_seconds())})" if offset else ""
     assert timedelta(0) <= offset <= timedelta(minutes=15)
     assert result.content.splitlines() == [
-        f"Scheduled {job.id}: At 10:00 every day (0 10 * * *), for this session only.",
+        f"Scheduled {job.id}: At 10:00 every day (0 10 * * *).",
+        "For this session only: it ends when the agent exits.",
         f"Next fire: {when(local(2026, 1, 5, 10) + offset)}{jitter}.",
         "Recurring: it expires Mon 2026-01-12 09:00:00 (7 days), after a last fire.",
     ]

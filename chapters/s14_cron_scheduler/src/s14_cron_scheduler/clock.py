@@ -2,11 +2,11 @@
 
 The scheduler never calls `datetime.now()` or `time.sleep()` itself. It asks for the local time with
 `clock()` and waits with `wait(event, seconds)`, and both are handed to it: tests pass a clock they
-move by hand (and call `Scheduler.tick(now)` directly), the demo passes one that starts at 09:20
-and runs 600 times fast, so a job due at 10:00 fires 4 s into the demo.
+move by hand (and call `Scheduler.tick(now)` directly), the demo passes one that starts at 09:40
+when its job is made and runs 600 times fast, so the job, due at 10:00, fires 2 s later.
 
     clock = Clock()                                    # this machine's local time
-    clock = Clock(start=today_at("09:20"), speed=600)  # the demo's (--clock-start, --clock-speed)
+    clock = Clock(start=today_at("09:40"), speed=600)  # the demo's (--clock-start, --clock-speed)
     Scheduler(workdir, inbox, clock=clock.now, wait=clock.wait)
 """
 
@@ -28,15 +28,21 @@ MIN_NAP = 0.01
 class Clock:
     def __init__(self, start: datetime | None = None, speed: float = 1.0):
         self.start = start
-        """None: the machine's time. Else the local time this clock shows when it is made."""
+        """None: the machine's time. Else the local time this clock shows when it is first read."""
         self.speed = speed
         """How many clock seconds pass in a real second."""
-        self.began = time.monotonic()
+        self.began: float | None = None  # time.monotonic() at the first reading of a set clock
 
     def now(self) -> datetime:
-        """The local time, as an aware datetime."""
+        """The local time, as an aware datetime.
+
+        subtle: a set clock starts running when it is first read, not when it is made. The scheduler
+        reads it only once there is a job, so the demo's clock shows 09:40:00 when its job is made,
+        however long the first request took (the SDK loads meanwhile)."""
         if self.start is None and self.speed == 1:
             return datetime.now().astimezone()
+        if self.began is None:
+            self.began = time.monotonic()
         start = self.start or datetime.now().astimezone()
         return start + timedelta(seconds=(time.monotonic() - self.began) * self.speed)
 
@@ -50,7 +56,8 @@ class Clock:
         if self.start is None and self.speed == 1:
             return None
         pace = f", running {self.speed:g} times fast" if self.speed != 1 else ""
-        return f"the scheduler's clock is set: it starts at {self.now():%H:%M:%S}{pace} (a demo option)"
+        start = f"at {self.start:%H:%M:%S}" if self.start else "now"
+        return f"the scheduler's clock is set: it starts {start} when first read{pace} (a demo option)"
 
 
 def today_at(text: str) -> datetime:

@@ -62,9 +62,10 @@ def created_text(job: CronJob, one_task: bool = False) -> str:
     """The CronCreate result: what was scheduled, when it fires first (and why not on the dot)."""
     cron_time = job.next_cron_time()
     offset = job.jitter(cron_time).total_seconds()
-    jitter = f" ({cron_time:%H:%M} {'+-'[offset < 0]} this job's fixed jitter of {span(abs(offset))})" if offset else ""
-    lines = [f"Scheduled {job.id}: {explain(job.cron)} ({job.cron}), "
-             + (f"durable (in .harness/{FILE_NAME})." if job.durable else "for this session only."),
+    jitter = f" ({cron_time:%H:%M} {'+-'[offset < 0]} this job's jitter, {span(abs(offset))})" if offset else ""
+    lines = [f"Scheduled {job.id}: {explain(job.cron)} ({job.cron}).",
+             f"Durable: kept in .harness/{FILE_NAME}, it survives a restart." if job.durable
+             else "For this session only: it ends when the agent exits.",
              f"Next fire: {when(job.due(cron_time))}{jitter}.",
              f"Recurring: it expires {when(job.expires_at)} (7 days), after a last fire." if job.recurring
              else "Once: it is removed after it fires."]

@@ -16,6 +16,7 @@ to fire it (or this one will, at its first tick).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -28,12 +29,12 @@ from .store import FILE_NAME, CronStore
 GRACE = timedelta(minutes=1)
 
 
-def report_missed(store: CronStore, now: datetime, inbox: Inbox) -> list[str]:
+def report_missed(store: CronStore, clock: Callable[[], datetime], inbox: Inbox) -> list[str]:
     """Tell the user of every durable job's missed fires, move the jobs past them, drop the expired
     ones; returns the notes (for the model)."""
     if not store.path.exists():
-        return []
-    notes = []
+        return []  # nothing to report, and the clock is not read (see Clock.now)
+    now, notes = clock(), []
     with store.changing() as contents:
         for job in list(contents.jobs.values()):
             missed = job.due_by(now - GRACE)

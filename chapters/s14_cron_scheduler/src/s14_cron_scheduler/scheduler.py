@@ -144,7 +144,7 @@ class Scheduler(Extension):
     def start(self) -> Scheduler:
         """Report fires missed while no agent ran, then start the ticker thread."""
         try:
-            self.notes = report_missed(self.store, self.clock(), self.inbox)
+            self.notes = report_missed(self.store, self.clock, self.inbox)
         except StoreError as error:
             self.report(str(error))
         self.ticker = threading.Thread(target=self.run_ticker, name="cron-ticker", daemon=True)
@@ -155,7 +155,8 @@ class Scheduler(Extension):
         while not self.stopping.is_set():
             self.changed.clear()
             try:
-                self.tick(self.clock())
+                if self.jobs():  # subtle: with no job the clock is not read (see Clock.now)
+                    self.tick(self.clock())
                 due = self.next_due()
             except Exception as error:  # noqa: BLE001 - a broken job must not stop every other one
                 self.report(f"the scheduler failed: {type(error).__name__}: {error}")

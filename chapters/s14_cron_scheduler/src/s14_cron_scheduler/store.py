@@ -59,15 +59,29 @@ class CronStore:
         # thread and a tool call exclude each other as two processes do
         self.lock = FileLock(self.path.with_name(FILE_NAME + ".lock"), timeout=LOCK_TIMEOUT)
         self.mutex = threading.Lock()  # and one change at a time inside this process, cheaply
+        self.cached: tuple[tuple, Contents] | None = None  # ((inode, mtime_ns, size), what it held)
 
-    def read(self) -> Contents:
-        """What the file holds now (nothing, when there is no file)."""
+    def read(self, fresh: bool = False) -> Contents:
+        """What the file holds now (nothing, when there is no file). The ticker reads it every
+        second: unless `fresh`, the same file as last time (an atomic write makes a new inode)
+        with the same time and size is not read again."""
         try:
+            info = self.path.stat()
+            key = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if not fresh and self.cached is not None and self.cached[0] == key:
+                contents = self.cached[1]
+                return Contents(dict(contents.jobs), list(contents.unreadable), contents.text)
             text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return Contents()
         except OSError as error:
             raise StoreError(f"{self.path} cannot be read ({error.strerror}); durable jobs are off") from None
+        contents = self.parse(text)
+        self.cached = (key, contents)
+        return Contents(dict(contents.jobs), list(contents.unreadable), contents.text)
+
+    def parse(self, text: str) -> Contents:
+        """The file's text as jobs; an entry that is not a job is kept aside, as it is."""
         try:
             entries = json.loads(text).get("jobs", []) if text.strip() else []
         except (ValueError, AttributeError) as error:
@@ -89,7 +103,7 @@ class CronStore:
         state_dir(self.workdir)  # the folder, with its .gitignore, before the lock file goes in it
         try:
             with self.mutex, self.lock:
-                contents = self.read()
+                contents = self.read(fresh=True)
                 yield contents
                 if (text := contents.dumps()) != contents.text:
                     write_atomic(self.path, text)

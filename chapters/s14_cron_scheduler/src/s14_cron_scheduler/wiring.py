@@ -38,6 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 CHAPTER = PREVIOUS.extend(
     name="s14_cron_scheduler", title="prompts that fire later", build=build, here=__file__,
     add_arguments=add_arguments,
-    # the demo's clock starts at 09:20 and runs 600 times fast: 10:00 comes 4 s in
-    demo_args={"clock_start": today_at("09:20"), "clock_speed": 600.0},
+    # the demo's clock shows 09:40 when the job is made and runs 600 times fast: 10:00 comes 2 s later
+    demo_args={"clock_start": today_at("09:40"), "clock_speed": 600.0},
 )
