@@ -266,7 +266,7 @@ def test_clear_keeps_jobs_running_and_the_new_conversation_is_not_told(tmp_path)
     agent.run("go")
     agent.new_session()  # /clear
     (job,) = jobs.jobs.values()
-    assert job.running and "1 background command keep running" in str(jobs.inbox.told[-1])
+    assert job.running and "1 background command keeps running" in str(jobs.inbox.told[-1])
     with open(fifo, "w") as pipe:
         pipe.write("x\n")
     assert job.done.wait(10)

@@ -29,7 +29,6 @@ from s01_agent_loop.shell import BASH_TOOL, DEFAULT_TIMEOUT, MAX_SAVED_BYTES, MA
 from s02_tool_use.bash import BASH, BashInput, bash
 from s02_tool_use.extension import Extension
 from s02_tool_use.tools import Tool, ToolContext, ToolError, ToolResult
-from s06_context_compact.spill import size_of
 
 from .display import ended_line, ended_note, job_lines, jobs_table, one_line
 from .jobs import Job, duration, remove, start_job
@@ -64,7 +63,7 @@ class JobListInput(BaseModel):
 
 
 DESCRIPTION = (f"{BASH_TOOL['description']} With run_in_background: true it returns at once with a task id and "
-               f"the file its output goes to (at most {size_of(MAX_SAVED_BYTES)} kept); you are told when it ends, "
+               f"the file its output goes to (at most {MAX_SAVED_BYTES >> 20} MB kept); you are told when it ends, "
                "with the end of its output. TaskOutput reads its output, TaskStop stops it, JobList lists them.")
 
 
@@ -184,7 +183,8 @@ class BackgroundJobs(Extension):
             # and the user still hears when they end; the new conversation is not told about them
             self.conversation += 1
             if running := [job.id for job in self.jobs.values() if job.running]:
-                self.inbox.tell(Text(f"{len(running)} background command{'s' * (len(running) != 1)} keep running "
+                many = len(running) != 1
+                self.inbox.tell(Text(f"{len(running)} background command{'s' * many} keep{'s' * (not many)} running "
                                      f"({', '.join(running)}); /jobs lists them", style="dim"))
         elif event == "SessionEnd":
             self.close()
