@@ -298,6 +298,7 @@ def test_a_subagent_runs_commands_in_the_foreground_only(tmp_path):
     child_request = model.calls[1]
     child_bash = next(spec for spec in child_request["tools"] if spec["name"] == "bash")
     assert "run_in_background" not in child_bash["input_schema"]["properties"]
+    assert not {"TaskOutput", "TaskStop", "JobList"} & {spec["name"] for spec in child_request["tools"]}
     assert last_user(model.calls[2])[0]["content"] == "child"  # extra input ignored: it ran in the foreground
     assert jobs.jobs == {}
 

@@ -35,6 +35,7 @@ from .jobs import Job, duration, remove, start_job
 
 MAX_RUNNING = 32
 """The most jobs running at once; one more is refused with a clear message (a loop gone wrong)."""
+JOB_TOOLS = ("TaskOutput", "TaskStop", "JobList")
 STOP_WAIT = 10.0
 """Seconds TaskStop and the session's end wait for a killed job's watcher to record the end."""
 
@@ -215,6 +216,12 @@ class ForegroundShell(Extension):
 
     def tools(self) -> list[Tool]:
         return [BASH]
+
+    def on_event(self, agent, event: str, data: dict) -> None:
+        if event == "SessionStart":
+            # subtle: s04 hands a child every tool of an extension that comes along (as s09's Memory
+            # notes); the parent's jobs are not the child's, so their tools are dropped here
+            agent.tools.remove(*JOB_TOOLS)
 
 
 # ---------------------------------------------------------------------------------------------
