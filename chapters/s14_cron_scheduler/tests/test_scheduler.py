@@ -202,10 +202,16 @@ def test_an_unreadable_entry_is_kept_and_a_broken_file_is_never_overwritten(tmp_
     agent.create(durable=True)
     path = tmp_path / ".harness" / "scheduled_tasks.json"
     data = json.loads(path.read_text())
-    data["jobs"].append({"id": "not-hex", "cron": "0 10 * * *"})
+    bad_cron = {**data["jobs"][0], "id": "0000abcd", "cron": "0 10 * *"}  # edited by hand
+    data["jobs"] += [{"id": "not-hex", "cron": "0 10 * * *"}, bad_cron]
     path.write_text(json.dumps(data))
     agent.create("30 8 * * *", durable=True)
-    assert {"id": "not-hex", "cron": "0 10 * * *"} in stored(tmp_path) and len(stored(tmp_path)) == 3
+    assert {"id": "not-hex", "cron": "0 10 * * *"} in stored(tmp_path) and bad_cron in stored(tmp_path)
+    assert len(stored(tmp_path)) == 4 and len(agent.scheduler.jobs()) == 2
+    restarted = Agent(tmp_path)
+    restarted.scheduler.start().stop()
+    assert [str(told) for told in restarted.inbox.told] == [
+        "⏰ 2 entries of .harness/scheduled_tasks.json cannot be read as a job; kept as they are, never fired"]
     path.write_text("{ not json")
     refused = agent.call("CronCreate", cron="0 9 * * *", prompt="x", durable=True)
     assert refused.is_error and "is not a jobs file" in refused.content and "left as it is" in refused.content

@@ -53,7 +53,7 @@ def report_missed(store: CronStore, clock: Callable[[], datetime], inbox: Inbox)
                              f"next {when(moved.next_due())}")
     for note in notes:
         inbox.tell(Text(f"⏰ {note}", "yellow"))
-    if contents.unreadable:
-        inbox.tell(Text(f"⏰ {len(contents.unreadable)} entries of .harness/{FILE_NAME} cannot be read as jobs; "
-                        "they are kept as they are, and never fire", "yellow"))
+    if bad := len(contents.unreadable):
+        inbox.tell(Text(f"⏰ {bad} {'entry' if bad == 1 else 'entries'} of .harness/{FILE_NAME} cannot be read as "
+                        f"a job; kept as {'it is' if bad == 1 else 'they are'}, never fired", "yellow"))
     return notes

@@ -20,7 +20,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from cronsim import CronSim, CronSimError
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 MAX_JOBS = 50
 """At most this many jobs, session and durable together."""
@@ -92,11 +92,16 @@ class CronJob(BaseModel):
     last_fired: AwareDatetime | None = None
     """The cron time (before jitter) of the last fire; the next fire is the cron time after it."""
 
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, cron: str) -> str:
+        return check_cron(cron)  # subtle: a hand-edited file can hold anything; such an entry is kept unread
+
     @classmethod
     def new(cls, cron: str, prompt: str, created_at: datetime, recurring: bool = True,
             durable: bool = False) -> CronJob:
-        return cls(id=secrets.token_hex(4), cron=check_cron(cron), prompt=prompt, recurring=recurring,
-                   durable=durable, created_at=created_at.replace(microsecond=0))
+        return cls(id=secrets.token_hex(4), cron=cron, prompt=prompt, recurring=recurring, durable=durable,
+                   created_at=created_at.replace(microsecond=0))
 
     @property
     def expires_at(self) -> datetime | None:

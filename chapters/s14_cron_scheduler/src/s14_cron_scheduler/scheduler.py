@@ -208,6 +208,7 @@ class Scheduler(Extension):
         return f"Deleted {job.id} ({job.cron}: {job.prompt})."
 
     def commands(self) -> dict[str, SlashCommand]:
-        return {"loop": SlashCommand("/loop [interval] <prompt>: run a prompt now and every interval "
-                                     "(5m, 2h, 1d; default 10m), for this session", partial(loop, self)),
+        # subtle: no square brackets in a help text: the REPL prints it as rich markup
+        return {"loop": SlashCommand("/loop 5m <prompt>: run a prompt now and every 5 minutes (s, m, h, d; "
+                                     "10m if left out), for this session", partial(loop, self)),
                 "cron": SlashCommand("the scheduled jobs; /cron delete ID removes one", partial(show_jobs, self))}
