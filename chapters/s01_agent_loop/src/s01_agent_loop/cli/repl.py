@@ -77,12 +77,13 @@ def show_help(agent, console) -> None:
     rows = {"help": "this list", "exit": "leave (Ctrl-D works too; /quit too)"}
     rows.update({name: command.help for name, command in commands_of(agent).items()})
     from rich.table import Table
+    from rich.text import Text
 
     table = Table.grid(padding=(0, 2))  # subtle: a grid wraps a long help text under itself, not under the name
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for name, text in rows.items():
-        table.add_row(f"  /{name}", text)
+        table.add_row(f"  /{name}", Text(text))  # subtle: plain text, so `[interval]` is not taken for markup
     console.print(table)
 
 
