@@ -1,0 +1,187 @@
+"""`TeamLead`: s15's capability on the user's side, as one `Extension`: the `TeamMember` named "lead".
+
+    tools     TeamCreate{team_name, description?}, SpawnTeammate{name, role, prompt}, SendMessage
+    commands  /team (who is working, idle or stopped, on which task, tokens used), /approve N
+    watcher   a thread on the lead's mailbox: mail that arrives while no turn runs is posted to the
+              REPL's inbox (s01 cli/inbox.py) and runs as a turn; during a turn `before_request`
+              delivers it before the next request, as for every member
+    on_event  SessionEnd: every teammate stops (threads joined, processes ended): none is left
+
+A teammate is the chapter's own harness: `build` is the chapter's build, given a Session of its own
+(teammate.py), so it has the same tools, permission rules and hooks as the lead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import partial
+
+from pydantic import BaseModel, ConfigDict, Field
+from rich.text import Text
+
+from s01_agent_loop.cli import SlashCommand
+from s02_tool_use.extension import Outcome
+from s02_tool_use.tools import Tool, ToolContext, ToolError
+from s07_permission_system.permissions import Permissions
+from s12_task_system.board import TaskBoard
+
+from .asks import AskRelay
+from .display import team_table
+from .mailbox import POLL
+from .member import TeamMember, as_prompt
+from .team import LEAD, Member, Team, check_name
+from .teammate import STOP_WAIT, Teammate, clone_model, start_process, teammate_session, wait_for
+
+MAX_TEAMMATES = 8
+LATE = 5.0
+"""Seconds mail may wait for a turn to deliver it; then the watcher posts it anyway (a turn that
+Ctrl-C or an error ended emits no Stop event, so the lead may look busy when it is not)."""
+
+
+class TeamCreateInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    team_name: str = Field(description="The team's name: lowercase letters, digits, - or _ (e.g. `median-fix`).")
+    description: str = Field("", description="What the team is for, in one line.")
+
+
+class SpawnTeammateInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(description="The teammate's name, used to message it: lowercase, e.g. `alice`, `tester`.")
+    role: str = Field(min_length=1, description="What it is for, in a few words: `tester`, `fixes the parser`.")
+    prompt: str = Field(min_length=1, description="Its first task, complete: it sees nothing of your "
+                        "conversation. Say which board task is its own and whom to message when done.")
+
+
+class TeamLead(TeamMember):
+    def __init__(self, session, build, runs_as: str = "thread", models=None, wait=wait_for,
+                 clock=time.monotonic):
+        super().__init__(LEAD)
+        self.session = session  # the lead's: its work dir, inbox, view and options
+        self.build = build  # the chapter's build: a teammate is the same harness as the lead
+        self.runs_as = runs_as  # "thread" or "process"
+        self.models = models or partial(clone_model, session.model)  # name -> the teammate's own model
+        self.wait = wait
+        self.clock = clock
+        self.teammates: dict[str, Teammate] = {}  # name -> its handle (a Teammate or a ProcessTeammate)
+        self.busy = False  # a turn of the lead is running
+        self.watcher: threading.Thread | None = None
+        self.relay: AskRelay | None = None
+
+    def tools(self) -> list[Tool]:
+        return [
+            Tool("TeamCreate", "Create a team that you lead, to split a large job among teammates working in "
+                 "parallel, each with its own context. Then SpawnTeammate adds teammates; SendMessage talks to "
+                 "them; the task board (TaskCreate, TaskUpdate) is shared.", TeamCreateInput, self.team_create,
+                 kind="internal", tip="For a job that splits into independent parts, TeamCreate a team."),
+            Tool("SpawnTeammate", "Start a named teammate in your team: an agent like you, with its own context, "
+                 "working in parallel on the prompt you give it. It returns at once; the teammate reports with "
+                 "SendMessage, and its messages reach you on their own: do not wait or poll for them.",
+                 SpawnTeammateInput, self.spawn_teammate, kind="internal"),
+            *super().tools(),
+        ]
+
+    def commands(self) -> dict[str, SlashCommand]:
+        return {"team": SlashCommand("the team: who is working, idle or stopped, on which task, tokens used",
+                                     self.show_team),
+                "approve": SlashCommand("answer a teammate's waiting permission question (it is posted for you)",
+                                        lambda agent, argument, console: self.relay and self.relay.answer(
+                                            agent, argument, console))}
+
+    # the tools ---------------------------------------------------------------------------------
+
+    def team_create(self, args: TeamCreateInput, ctx: ToolContext) -> str:
+        if self.team is not None:
+            raise ToolError(f"You lead the team {self.team.name!r} already (one team per session).")
+        self.team = Team.create(ctx.workdir, args.team_name, args.description)
+        self.watcher = threading.Thread(target=self.watch, name="team-mail", daemon=True)
+        self.watcher.start()
+        return (f"Team {self.team.name!r} created (.harness/teams/{self.team.name}); you are its lead, \"lead\". "
+                "Add teammates with SpawnTeammate.")
+
+    def spawn_teammate(self, args: SpawnTeammateInput, ctx: ToolContext) -> str:
+        if self.team is None:
+            raise ToolError("There is no team yet: create one with TeamCreate first.")
+        name = check_name(args.name, "The teammate name")
+        if name == LEAD or (name in self.teammates and self.team.state(name).get("status") != "stopped"):
+            raise ToolError(f"{name!r} is taken: {'that is you' if name == LEAD else 'that teammate is running'}.")
+        if len(self.teammates) >= MAX_TEAMMATES:
+            raise ToolError(f"The team has {MAX_TEAMMATES} teammates already (the limit).")
+        # 1. the member in the team's config, its first prompt in its mailbox, from the lead
+        self.team.add(Member(name, args.role, self.runs_as))
+        self.team.write_state(name, {"role": args.role, "status": "idle", "tokens": 0})
+        self.team.mailbox(name).send(LEAD, args.prompt)
+        # 2. its own harness and loop: a thread here, or a process of its own
+        if self.runs_as == "process":
+            try:
+                self.teammates[name] = start_process(ctx.agent, self.session, name, self.team)
+            except (ValueError, OSError) as error:
+                raise ToolError(f"Could not start {name} as a process: {error}") from None
+        else:
+            self.teammates[name] = self.start_thread(ctx.agent, name)
+        return (f"{name} ({args.role}) is working, in a {self.runs_as}; your prompt is its first message. It "
+                "reports with SendMessage: its messages reach you on their own, so end your turn when you "
+                "have nothing else to do.")
+
+    def start_thread(self, lead, name: str) -> Teammate:
+        session = teammate_session(self.session, lead, name, self.team.name, self.models(name))
+        agent = self.build(session)
+        gate = Permissions.of(agent)
+        asker = Permissions.of(lead).asker if Permissions.of(lead) else None
+        if gate is not None and asker is not None:  # an interactive lead: its asks go to the lead's terminal
+            self.relay = self.relay or AskRelay(self.session.inbox, asker)
+            gate.asker = self.relay.asker_for(name, TeamMember.of(agent).stopping)
+        return Teammate(agent, wait=self.wait, tell=self.session.inbox.tell).start()
+
+    # mail while the REPL waits -------------------------------------------------------------------
+
+    def on_event(self, agent, event: str, data: dict) -> Outcome | None:
+        if event == "UserPromptSubmit":
+            self.busy = True
+        elif event == "Stop":
+            self.busy = False
+            if self.team is not None:
+                self.mailbox.bell.set()  # the watcher looks now: mail that came in the last request
+        elif event == "SessionEnd":
+            self.close()
+        return None
+
+    def watch(self) -> None:
+        """The watcher: post the lead's mail to the REPL's inbox when no turn runs (see `LATE`)."""
+        mailbox, since = self.mailbox, None
+        while not self.stopping.is_set():
+            mailbox.bell.clear()
+            if mailbox.unread():
+                since = since or self.clock()
+                if not self.busy or self.clock() - since >= LATE:
+                    if letters := mailbox.receive():
+                        senders = ", ".join(dict.fromkeys(letter.sender for letter in letters))
+                        self.session.inbox.post(as_prompt(letters), f"mail from {senders}")
+                    since = None
+            else:
+                since = None
+            self.wait(mailbox.bell, POLL)
+
+    # the end -------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop every teammate (all asked first, then each waited for) and the watcher."""
+        self.stopping.set()
+        if self.team is not None:
+            self.mailbox.bell.set()
+        running = [t for t in self.teammates.values() if self.team.state(t.name).get("status") != "stopped"]
+        for teammate in self.teammates.values():
+            teammate.stop()
+        late = [teammate.name for teammate in self.teammates.values() if not teammate.join(STOP_WAIT)]
+        if self.watcher is not None:
+            self.watcher.join(STOP_WAIT)
+        if running:
+            names = ", ".join(t.name for t in running)
+            self.session.inbox.tell(Text(f"stopped {len(running)} teammate{'s' * (len(running) != 1)} at exit: "
+                                         f"{names}" + (f" ({', '.join(late)} killed)" if late else ""), style="dim"))
+
+    def show_team(self, agent, argument: str, console) -> None:
+        if self.team is None:
+            console.print("[dim]no team yet: ask for one (the model creates it with TeamCreate)[/]")
+            return
+        console.print(team_table(self.team, TaskBoard(self.session.workdir).tasks(), self.tokens))

@@ -1,0 +1,70 @@
+"""A lead built by the chapter's wiring, with in-process scripted models for it and its teammates."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli import Session, parse_args
+from s01_agent_loop.cli.inbox import Inbox
+from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.scripted import ScriptedModel
+from s15_agent_teams import TeamLead
+from s15_agent_teams.wiring import CHAPTER
+
+
+class Waits:
+    """The `wait` of the teammates and of the lead's watcher, for tests: it wakes only when the
+    mailbox's bell rings (in-process mail, or a stop), never by time, and it tells the test that
+    the mailbox's owner waits (a teammate waits only when its run is over)."""
+
+    def __init__(self):
+        self.events: dict[int, threading.Event] = {}  # id of a bell -> set when someone waits on it
+        self.lock = threading.Lock()
+
+    def waiting(self, bell: threading.Event) -> threading.Event:
+        with self.lock:
+            return self.events.setdefault(id(bell), threading.Event())
+
+    def __call__(self, bell: threading.Event, seconds: float) -> bool:
+        self.waiting(bell).set()
+        return bell.wait(30)
+
+    def until_idle(self, lead: TeamLead, name: str, timeout: float = 20) -> None:
+        """Block until teammate `name` waits for mail: its run is over."""
+        event = self.waiting(lead.team.mailbox(name).bell)
+        assert event.wait(timeout), f"{name} never went idle"
+        event.clear()
+
+
+@pytest.fixture
+def team(tmp_path):
+    """`team(lead_script, {"alice": script}, *options)` -> (agent, its TeamLead, the models, waits)."""
+    built = []
+
+    def make(lead_script, scripts: dict, *options: str, interactive: bool = False, view=None, inbox=None):
+        models = {name: ScriptedModel(script) for name, script in scripts.items()}
+        lead_model = ScriptedModel(lead_script)
+        args = parse_args(CHAPTER, list(options) or ["--permission-mode", "bypassPermissions"])
+        session = Session(lead_model, AgentConfig(model="claude-test"), tmp_path, view or RecordingView(), args,
+                          interactive=interactive, inbox=inbox or Inbox())
+        agent = CHAPTER.build(session)
+        lead = TeamLead.of(agent)
+        waits = Waits()
+        lead.models, lead.wait = models.__getitem__, waits
+        built.append(agent)
+        return agent, lead, {"lead": lead_model, **models}, waits
+
+    yield make
+    for agent in built:
+        agent.close()
+        assert not [t for t in threading.enumerate() if t.name.startswith(("teammate-", "team-mail"))]
+
+
+def settings(workdir, permissions: dict) -> None:
+    folder = workdir / ".claude"
+    folder.mkdir(exist_ok=True)
+    (folder / "settings.json").write_text(json.dumps({"permissions": permissions}), encoding="utf-8")

@@ -1,0 +1,75 @@
+"""End to end: the demo, and a teammate running as a process of its own, with the real SDK against
+the scripted model on loopback."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli import Session, parse_args
+from s01_agent_loop.cli.inbox import Inbox
+from s01_agent_loop.cli.settings import Settings
+from s01_agent_loop.cli.testing import RecordingView, run_chapter
+from s01_agent_loop.model import AnthropicModel
+from s01_agent_loop.processes import marked
+from s01_agent_loop.scripted import ScriptedServer, step
+from s15_agent_teams import TeamLead
+from s15_agent_teams.wiring import CHAPTER
+
+
+def test_the_demo_splits_a_task_graph_between_two_teammates_and_stops_them():
+    result = run_chapter("s15_agent_teams", "--demo")
+    assert result.returncode == 0, result.stderr + result.stdout
+    out = result.stdout
+    assert "alice  ✉ from lead: Task #1" in out and "bob    ✉ from alice: The median fix is in" in out
+    assert "bob    ✗ permission denied: the rule Bash(rm:*)" in out  # the lead's rules hold for a teammate
+    assert "mail from bob" in out and "3 tasks: 3 completed" in out
+    assert out.rstrip().endswith("stopped 2 teammates at exit: alice, bob")
+
+
+def test_a_teammate_process_shares_the_mailboxes_and_the_board(tmp_path):
+    script = [
+        step(tool_use=[{"name": "TeamCreate", "input": {"team_name": "procs"}},
+                       {"name": "TaskCreate", "input": {"subject": "Say hello"}}]),
+        step(tool_use=[{"name": "SpawnTeammate", "input": {"name": "alice", "role": "greeter",
+                                                           "prompt": "Do task #1: greet the lead."}}]),
+        step("alice works in a process of her own."),
+        step(agent="alice", expect={"last_user_contains": "Do task #1"},
+             tool_use=[{"name": "TaskUpdate", "input": {"taskId": "1", "owner": "alice", "status": "completed"}},
+                       {"name": "SendMessage", "input": {"to": "lead", "message": "hello from a process"}}]),
+        step("Greeted.", agent="alice", expect={"tool_result_contains": "Sent to lead."}),
+        step("alice says hello.", expect={"last_user_contains": "hello from a process"}),
+    ]
+    with ScriptedServer(script) as server:
+        settings = Settings(api_key="scripted", base_url=server.url, model="claude-test")
+        args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions", "--teammates-as", "process"])
+        inbox = Inbox()
+        agent = CHAPTER.build(Session(AnthropicModel(settings), AgentConfig(model="claude-test"), tmp_path,
+                                      RecordingView(), args, interactive=False, inbox=inbox))
+        lead = TeamLead.of(agent)
+        try:
+            agent.run("greet me through a teammate")
+            posted = inbox.next(timeout=60)  # the watcher polls: the mail came from another process
+            assert posted is not None and "hello from a process" in posted.prompt, lead.team.log_path("alice").read_text()
+            assert agent.run(posted.prompt) == "alice says hello."
+            process = lead.teammates["alice"].process
+            assert lead.team.state("alice")["pid"] == process.pid
+        finally:
+            agent.close()
+        assert process.poll() is not None and not marked(process.tree)
+        assert lead.team.state("alice")["status"] == "stopped"
+        from s12_task_system import TaskBoard
+
+        assert TaskBoard(tmp_path).get("1").status == "completed"
+    server.assert_done()
+
+
+def test_the_teammate_options_are_hidden_and_the_process_option_is_offered(capsys):
+    args = parse_args(CHAPTER, ["--teammates-as", "process"])
+    assert isinstance(args, argparse.Namespace) and args.teammates_as == "process" and args.teammate is None
+    with pytest.raises(SystemExit):
+        parse_args(CHAPTER, ["--help"])
+    help_text = capsys.readouterr().out
+    assert "--teammates-as" in help_text and "--teammate " not in help_text
