@@ -45,9 +45,25 @@ def team(tmp_path):
     """`team(lead_script, {"alice": script}, *options)` -> (agent, its TeamLead, the models, waits)."""
     built = []
 
-    def make(lead_script, scripts: dict, *options: str, interactive: bool = False, view=None, inbox=None):
-        models = {name: ScriptedModel(script) for name, script in scripts.items()}
+    def make(lead_script, scripts: dict, *options: str, interactive: bool = False, view=None, inbox=None,
+             gate: int | None = None):
+        """`gate=N`: the teammates' first replies wait until the lead has had N replies (its turn is
+        over), so their mail cannot slip into that turn."""
         lead_model = ScriptedModel(lead_script)
+        models = {name: ScriptedModel(script) for name, script in scripts.items()}
+        if gate is not None:
+            lead_done = threading.Event()
+            lead_query = lead_model.query
+
+            def query(request, on_text=None):
+                reply = lead_query(request, on_text)
+                if len(lead_model.calls) == gate:
+                    lead_done.set()
+                return reply
+
+            lead_model.query = query
+            for model in models.values():
+                model.query = waiting_for(lead_done, model.query)
         args = parse_args(CHAPTER, list(options) or ["--permission-mode", "bypassPermissions"])
         session = Session(lead_model, AgentConfig(model="claude-test"), tmp_path, view or RecordingView(), args,
                           interactive=interactive, inbox=inbox or Inbox())
@@ -68,3 +84,11 @@ def settings(workdir, permissions: dict) -> None:
     folder = workdir / ".claude"
     folder.mkdir(exist_ok=True)
     (folder / "settings.json").write_text(json.dumps({"permissions": permissions}), encoding="utf-8")
+
+
+def waiting_for(event: threading.Event, query):
+    def gated(request, on_text=None):
+        assert event.wait(20), "the lead's turn never ended"
+        return query(request, on_text)
+
+    return gated

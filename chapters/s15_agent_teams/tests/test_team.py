@@ -14,6 +14,7 @@ from s01_agent_loop.scripted import message, text, tool_use
 from s07_permission_system.ask import ConsoleAsk
 from s07_permission_system.permissions import Permissions
 from s12_task_system import TaskBoard
+from s15_agent_teams.teammate import wait_for
 
 from .conftest import settings
 
@@ -32,7 +33,7 @@ def test_a_teammate_takes_a_task_and_its_report_reaches_the_idle_lead(team, tmp_
         [*SPAWN, text("alice is on it.")],
         {"alice": [message(tool_use("TaskUpdate", taskId="1", owner="alice", status="in_progress"),
                            tool_use("SendMessage", to="lead", message="Task #1 is done.")),
-                   tool_use("TaskUpdate", taskId="1", status="completed"), text("Done.")]})
+                   tool_use("TaskUpdate", taskId="1", status="completed"), text("Done.")]}, gate=3)
     agent.run("split the work")
     posted = agent_inbox_next(lead)
     assert isinstance(posted, Posted) and posted.source == "mail from alice"
@@ -115,7 +116,7 @@ def test_a_deny_rule_stops_a_teammates_bash_and_the_command_never_runs(team, tmp
 def test_a_teammates_ask_is_denied_with_a_reason_when_the_lead_has_no_terminal(team, tmp_path):
     agent, lead, models, waits = team(
         [*SPAWN, text("ok")], {"alice": [tool_use("bash", command="touch asked"), text("Refused.")]},
-        "--permission-mode", "default", "-q", "go")
+        "--permission-mode", "default")
     agent.run("go")
     waits.until_idle(lead, "alice")
     assert not (tmp_path / "asked").exists()
@@ -135,3 +136,15 @@ def test_a_teammates_ask_goes_to_the_leads_terminal(team, tmp_path):
     waits.until_idle(lead, "alice")
     assert (tmp_path / "approved").exists()
     assert "teammate alice asks:" in console.file.getvalue() and "touch approved" in console.file.getvalue()
+
+
+def test_under_q_the_leads_answer_waits_for_the_team(team):
+    agent, lead, models, waits = team(
+        [*SPAWN, text("alice is on it."), text("alice says: the fix is in.")],
+        {"alice": [tool_use("SendMessage", to="lead", message="The fix is in."), text("Reported.")]},
+        "-q", "fix it with a team", "--permission-mode", "bypassPermissions", gate=3)
+    lead.wait = wait_for  # polls: a -q lead looks at its team until the team is quiet
+    assert agent.run("fix it with a team") == "alice says: the fix is in."
+    last = results(models["lead"].calls[-1])
+    assert "Messages from your teammates arrived" in last and "The fix is in." in last
+    assert lead.watcher is None  # no REPL to post to

@@ -34,6 +34,8 @@ from .team import LEAD, Member, Team, check_name
 from .teammate import STOP_WAIT, Teammate, clone_model, start_process, teammate_session, wait_for
 
 MAX_TEAMMATES = 8
+GO_ON = ("<system-reminder>Messages from your teammates arrived as you finished; they follow. Go on with "
+         "them: the user sees your answer only when the team is done.</system-reminder>")
 LATE = 5.0
 """Seconds mail may wait for a turn to deliver it; then the watcher posts it anyway (a turn that
 Ctrl-C or an error ended emits no Stop event, so the lead may look busy when it is not)."""
@@ -67,6 +69,7 @@ class TeamLead(TeamMember):
         self.busy = False  # a turn of the lead is running
         self.watcher: threading.Thread | None = None
         self.relay: AskRelay | None = None
+        self.one_task = bool(getattr(session.args, "query", None))  # -q: no REPL, so no watcher (await_team)
 
     def tools(self) -> list[Tool]:
         return [
@@ -94,8 +97,9 @@ class TeamLead(TeamMember):
         if self.team is not None:
             raise ToolError(f"You lead the team {self.team.name!r} already (one team per session).")
         self.team = Team.create(ctx.workdir, args.team_name, args.description)
-        self.watcher = threading.Thread(target=self.watch, name="team-mail", daemon=True)
-        self.watcher.start()
+        if not self.one_task:
+            self.watcher = threading.Thread(target=self.watch, name="team-mail", daemon=True)
+            self.watcher.start()
         return (f"Team {self.team.name!r} created (.harness/teams/{self.team.name}); you are its lead, \"lead\". "
                 "Add teammates with SpawnTeammate.")
 
@@ -138,13 +142,29 @@ class TeamLead(TeamMember):
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         if event == "UserPromptSubmit":
             self.busy = True
-        elif event == "Stop":
+        elif event == "Stop" and self.team is not None:
             self.busy = False
-            if self.team is not None:
-                self.mailbox.bell.set()  # the watcher looks now: mail that came in the last request
+            if self.one_task and self.await_team():
+                return Outcome(block=GO_ON)  # the mail itself joins at the next request (before_request)
+            self.mailbox.bell.set()  # the watcher looks now: mail that came in the last request
         elif event == "SessionEnd":
             self.close()
         return None
+
+    def await_team(self) -> bool:
+        """Under -q there is no REPL to come back to: the lead's last answer waits until mail comes
+        (True) or the team is quiet (False): every teammate idle or stopped with no mail unread.
+        subtle: quiet twice in a row, a poll apart, so a teammate between taking its mail and
+        saying it works is not missed."""
+        quiet = 0
+        while not self.stopping.is_set() and quiet < 2:
+            self.mailbox.bell.clear()
+            if self.mailbox.unread():
+                return True
+            quiet = quiet + 1 if all(self.team.state(name).get("status") != "working" and
+                                     not self.team.mailbox(name).unread() for name in self.teammates) else 0
+            self.wait(self.mailbox.bell, POLL)
+        return False
 
     def watch(self) -> None:
         """The watcher: post the lead's mail to the REPL's inbox when no turn runs (see `LATE`)."""
