@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -88,13 +89,21 @@ def test_sigterm_stops_the_agent_and_every_background_command(tmp_path):
     agent = subprocess.Popen([sys.executable, "-m", "s13_background_tasks", "--scenario", "leave.yaml",
                               "--permission-mode", "bypassPermissions"], cwd=tmp_path, env=env,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    shown: list[bytes] = []
+    reader = threading.Thread(target=lambda: shown.extend(iter(agent.stdout.readline, b"")), daemon=True)
+    reader.start()
     try:
         agent.stdin.write(b"start something slow\n")
         agent.stdin.flush()  # and the input stays open: the REPL waits for more
         sleeps = lambda: [line for line in tagged(tag) if line.split(" ", 1)[1].startswith("sleep 30")]  # noqa: E731
         assert wait_until(lambda: len(sleeps()) == 2, 30), tagged(tag)
+        # subtle: the turn ends first (the REPL idle, the job on the books); a SIGTERM while the
+        # job is being started leaves it to the reaper, with no line about it
+        assert wait_until(lambda: b"It runs in the background." in b"".join(shown), 30), shown
         agent.send_signal(signal.SIGTERM)
-        out, err = agent.communicate(timeout=30)
+        agent.wait(timeout=30)  # subtle: not communicate(), which would read stdout against the reader
+        reader.join(10)
+        out, err = b"".join(shown), agent.stderr.read()
     finally:
         agent.kill()
     assert agent.returncode == 128 + signal.SIGTERM, err
