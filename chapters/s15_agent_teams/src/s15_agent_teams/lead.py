@@ -120,6 +120,7 @@ class TeamLead(TeamMember):
             try:
                 self.teammates[name] = start_process(ctx.agent, self.session, name, self.team)
             except (ValueError, OSError) as error:
+                self.team.write_state(name, {"role": args.role, "status": "stopped", "tokens": 0})
                 raise ToolError(f"Could not start {name} as a process: {error}") from None
         else:
             self.teammates[name] = self.start_thread(ctx.agent, name)
