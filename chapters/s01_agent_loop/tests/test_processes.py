@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from s01_agent_loop.cli.testing import tagged, wait_until
 from s01_agent_loop.scripted import ScriptedServer, step
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads the Linux process table")
@@ -18,20 +18,6 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason=
 ESCAPES = "setsid sleep 300 & (setsid sleep 301 &) & sleep 302 &"
 
 
-def tagged(tag: str) -> list[str]:
-    """Command lines of the processes whose environment carries TEST_TAG=tag."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = Path(entry.path, "environ").read_bytes()
-            cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if f"TEST_TAG={tag}".encode() in environ.split(b"\0"):
-            found.append(f"{entry.name} {cmdline}")
-    return found
 
 
 def agent(tmp_path, command: str, tag: str, server: ScriptedServer) -> subprocess.Popen:
@@ -41,13 +27,6 @@ def agent(tmp_path, command: str, tag: str, server: ScriptedServer) -> subproces
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def wait_until(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def test_a_normal_exit_leaves_nothing_running(tmp_path):

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from s01_agent_loop import AgentConfig
 from s01_agent_loop.cli.inbox import Inbox
-from s01_agent_loop.cli.testing import RecordingView, slash
+from s01_agent_loop.cli.testing import RecordingView, slash, wait_until
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
 from s02_tool_use import Harness
 from s02_tool_use.tools import Tool
@@ -155,7 +155,7 @@ def test_an_end_told_while_the_user_types_leaves_the_half_typed_line_alone(tmp_p
         keyboard.send_text("git sta")  # typed, not yet sent
 
         def end_the_job_then_finish_typing():
-            assert wait(lambda: jobs.inbox.session.app.is_running)  # the editor is up, holding the line
+            assert wait_until(lambda: jobs.inbox.session.app.is_running)  # the editor is up, holding the line
             (tmp_path / "go").touch()
             assert told.wait(10)
             keyboard.send_text("tus\r")
@@ -200,7 +200,7 @@ def test_taskoutput_without_block_reads_new_output_and_says_it_still_runs(tmp_pa
     agent, model, jobs = agent_with(tmp_path, [background("echo first; read x < go; echo second"), text("started")])
     agent.run("go")
     (job,) = jobs.jobs.values()
-    assert wait(lambda: job.size == 6)
+    assert wait_until(lambda: job.size == 6)
     model.script += [tool_use("TaskOutput", task_id=job.id), text("ok")]
     agent.run("how is it?")
     answer = last_user(model.calls[3])[0]["content"]
@@ -215,7 +215,7 @@ def test_taskstop_kills_it_and_reports_the_end_itself(tmp_path):
     agent, model, jobs = agent_with(tmp_path, [background("echo going; sleep 300"), text("started")])
     agent.run("go")
     (job,) = jobs.jobs.values()
-    assert wait(lambda: job.size == 6)
+    assert wait_until(lambda: job.size == 6)
     model.script += [tool_use("TaskStop", task_id=job.id), tool_use("TaskStop", task_id=job.id), text("ok")]
     agent.run("stop it")
     stopped, again = last_user(model.calls[3])[0]["content"], last_user(model.calls[4])[0]["content"]
@@ -302,11 +302,3 @@ def test_a_subagent_runs_commands_in_the_foreground_only(tmp_path):
     assert last_user(model.calls[2])[0]["content"] == "child"  # extra input ignored: it ran in the foreground
     assert jobs.jobs == {}
 
-
-def wait(condition, seconds: float = 10) -> bool:
-    event = threading.Event()
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return True
-        event.wait(0.02)
-    return condition()

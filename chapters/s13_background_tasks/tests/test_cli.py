@@ -6,13 +6,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from s01_agent_loop.cli.testing import run_chapter
+from s01_agent_loop.cli.testing import run_chapter, tagged, wait_until
 
 linux = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads the Linux process table")
 
@@ -42,29 +41,8 @@ def test_demo_runs_the_suite_in_the_background_and_both_sides_hear_of_its_end():
     assert "Traceback" not in result.stderr
 
 
-def tagged(tag: str) -> list[str]:
-    """Command lines of the processes whose environment carries TEST_TAG=tag."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = Path(entry.path, "environ").read_bytes()
-            cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if f"TEST_TAG={tag}".encode() in environ.split(b"\0"):
-            found.append(f"{entry.name} {cmdline}")
-    return found
 
 
-def wait_until(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @linux

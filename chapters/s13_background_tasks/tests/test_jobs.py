@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from s01_agent_loop.cli.testing import wait_until
 from s01_agent_loop.processes import marked
 from s13_background_tasks.jobs import Job, duration, start_job
 
@@ -54,7 +55,7 @@ def test_read_new_gives_only_what_came_since_the_last_read(tmp_path):
         pytest.skip("needs a FIFO")
     os.mkfifo(tmp_path / "go")
     job = start_job("echo first; read line < go; echo second", tmp_path, None, Ends())
-    assert wait_for(lambda: job.size == 6)
+    assert wait_until(lambda: job.size == 6)
     assert job.read_new() == "first\n"
     assert job.read_new() == ""
     with open(tmp_path / "go", "w") as fifo:
@@ -91,7 +92,7 @@ def test_a_timeout_kills_the_whole_tree(tmp_path):
 def test_stop_kills_the_tree_and_the_watcher_records_why(tmp_path):
     ends = Ends()
     job = start_job("sleep 300 & sleep 301 & wait", tmp_path, None, ends)
-    assert wait_for(lambda: len(marked(job.process.tree)) >= 3)  # the shell and both sleeps
+    assert wait_until(lambda: len(marked(job.process.tree)) >= 3)  # the shell and both sleeps
     assert job.stop("stopped") is True
     assert ends.event.wait(10) and job.status == "stopped"
     assert marked(job.process.tree) == []
@@ -122,11 +123,3 @@ def test_runtime_uses_the_clock_it_was_given(tmp_path):
     now[0] = 500.0
     assert job.runtime == 61.0  # ended: the runtime stops counting
 
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    event = threading.Event()
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return True
-        event.wait(0.02)
-    return condition()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ..agent import View
@@ -34,6 +35,34 @@ def run_chapter(
         errors="replace",
         timeout=timeout,
     )
+
+
+def tagged(tag: str) -> list[str]:
+    """The processes whose environment carries `TEST_TAG=tag` (Linux /proc), as "pid command line":
+    a test gives a chapter's command line that variable, and then sees what outlived it."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = Path(entry.path, "environ").read_bytes()
+            cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"TEST_TAG={tag}".encode() in environ.split(b"\0"):
+            found.append(f"{entry.name} {cmdline}")
+    return found
+
+
+def wait_until(condition, seconds: float = 10) -> bool:
+    """Whether `condition()` comes true within `seconds`, checked every 20 ms (for real processes
+    and threads; a test never waits like this for time it could set)."""
+    pause = threading.Event()
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        pause.wait(0.02)
+    return condition()
 
 
 def slash(agent, line: str, console) -> None:
