@@ -8,9 +8,7 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.testing import RecordingView, slash
+from s01_agent_loop.cli.testing import build_agent, slash
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s06_context_compact.tokens import estimate_tokens
 from s10_system_prompt.wiring import CHAPTER as S10
@@ -21,10 +19,7 @@ def agent_of(chapter, tmp_path, script):
     (tmp_path / "CLAUDE.md").write_text("Project rule: keep answers short.\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
     model = ScriptedModel(script)
-    args = parse_args(chapter, ["--permission-mode", "bypassPermissions"])
-    agent = chapter.build(Session(model, AgentConfig(model="claude-test"), tmp_path, RecordingView(), args,
-                                  interactive=False))
-    return agent, model
+    return build_agent(chapter, tmp_path, model, "--permission-mode", "bypassPermissions"), model
 
 
 def script(reads: int) -> list:

@@ -12,9 +12,7 @@ import time
 
 from rich.console import Console
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.testing import RecordingView, run_chapter, slash
+from s01_agent_loop.cli.testing import build_agent, run_chapter, slash
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s12_task_system import TaskBoard
 from s12_task_system.wiring import CHAPTER
@@ -22,10 +20,7 @@ from s12_task_system.wiring import CHAPTER
 
 def agent_of(tmp_path, script):
     model = ScriptedModel(script)
-    args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions"])
-    agent = CHAPTER.build(Session(model, AgentConfig(model="claude-test"), tmp_path, RecordingView(), args,
-                                  interactive=False))
-    return agent, model
+    return build_agent(CHAPTER, tmp_path, model, "--permission-mode", "bypassPermissions"), model
 
 
 def last_user_text(request: dict) -> str:

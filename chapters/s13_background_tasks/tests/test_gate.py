@@ -5,9 +5,7 @@ import json
 import shlex
 import sys
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.cli.testing import build_agent
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s13_background_tasks import BackgroundJobs
 from s13_background_tasks.wiring import CHAPTER
@@ -27,10 +25,7 @@ def chapter_agent(tmp_path, script, settings: dict, mode: str = "default"):
     (tmp_path / ".claude").mkdir(exist_ok=True)
     (tmp_path / ".claude" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
     model = ScriptedModel(script)
-    args = parse_args(CHAPTER, ["--permission-mode", mode])
-    agent = CHAPTER.build(Session(model, AgentConfig(model="claude-test"), tmp_path, RecordingView(), args,
-                                  interactive=False))
-    return agent, model
+    return build_agent(CHAPTER, tmp_path, model, "--permission-mode", mode), model
 
 
 def result_of(request: dict) -> dict:

@@ -65,6 +65,18 @@ def wait_until(condition, seconds: float = 10) -> bool:
     return condition()
 
 
+def build_agent(chapter, workdir: Path, model, *argv: str, view: View | None = None):
+    """A chapter's agent as its command line builds it, on `model` (a `ScriptedModel`), with the
+    options `argv` (`"--permission-mode", "bypassPermissions"`), for no terminal."""
+    from ..agent import AgentConfig
+    from .chapter import Session
+    from .entry import parse_args
+
+    session = Session(model, AgentConfig(model="claude-test"), workdir, view or RecordingView(),
+                      parse_args(chapter, list(argv)), interactive=False)
+    return chapter.build(session)
+
+
 def slash(agent, line: str, console) -> None:
     """Run a slash command as the REPL would: `slash(agent, "/mode plan", console)`."""
     name, _, argument = line.removeprefix("/").partition(" ")
