@@ -148,3 +148,21 @@ def test_under_q_the_leads_answer_waits_for_the_team(team):
     last = results(models["lead"].calls[-1])
     assert "Messages from your teammates arrived" in last and "The fix is in." in last
     assert lead.watcher is None  # no REPL to post to
+
+
+def test_mail_to_a_busy_lead_joins_its_turn_and_is_not_posted_again(team):
+    agent, lead, models, waits = team(
+        [tool_use("TeamCreate", team_name="median"), tool_use("bash", command="echo checking"), text("Noted.")], {})
+    calls, original = models["lead"].calls, models["lead"].query
+
+    def query(request, on_text=None):  # a teammate writes while the lead's command runs
+        reply = original(request, on_text)
+        if len(calls) == 2:
+            lead.team.mailbox("lead").send("alice", "I found the bug.")
+        return reply
+
+    models["lead"].query = query
+    assert agent.run("go") == "Noted."
+    last = calls[2]["messages"][-1]["content"]
+    assert last[0]["type"] == "tool_result" and "I found the bug." in last[1]["text"]
+    assert lead.session.inbox.next(timeout=0) is None and not lead.mailbox.unread()

@@ -23,7 +23,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from s02_tool_use.files import write_atomic
-from s02_tool_use.state import state_dir
+from s02_tool_use.state import STATE_DIR, state_dir
 from s02_tool_use.tools import ToolError
 
 from .mailbox import LOCK_TIMEOUT, Mailbox
@@ -53,7 +53,7 @@ def check_name(name: str, what: str) -> str:
 class Team:
     def __init__(self, workdir: Path, name: str):
         self.name = name
-        self.folder = state_dir(workdir) / "teams" / name
+        self.folder = Path(workdir) / STATE_DIR / "teams" / name  # made by `create` (through s02's state_dir)
         self.lock = FileLock(self.folder / ".lock", timeout=LOCK_TIMEOUT)
 
     # the config --------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class Team:
     def create(cls, workdir: Path, name: str, description: str = "") -> Team:
         """A new team, led by this session, with the lead as its only member."""
         team = cls(workdir, check_name(name, "The team name"))
-        team.folder.mkdir(parents=True, exist_ok=True)
+        (state_dir(workdir) / "teams" / name).mkdir(parents=True, exist_ok=True)
         with team.lock:
             if team.exists():
                 raise ToolError(f"A team named {name!r} exists already (from an earlier session: "
@@ -84,6 +84,9 @@ class Team:
         return [Member(**m) for m in self.config().get("members", [])]
 
     def member(self, name: str) -> Member | None:
+        """The member named `name`; None when there is none (or no team of this name)."""
+        if not self.exists():
+            return None
         return next((m for m in self.members() if m.name == name), None)
 
     def add(self, member: Member) -> None:

@@ -142,8 +142,8 @@ def clone_model(model, name: str):
 class ProcessTeammate:
     """The lead's handle on a teammate running as a process (what `start_process` returns)."""
 
-    def __init__(self, name: str, process: subprocess.Popen, log):
-        self.name, self.process, self.log = name, process, log
+    def __init__(self, name: str, process: subprocess.Popen, log, team):
+        self.name, self.process, self.log, self.team = name, process, log, team
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -159,6 +159,8 @@ class ProcessTeammate:
             ended = False
         finished(self.process)
         self.log.close()
+        if self.team.state(self.name).get("status") != "stopped":  # killed before it could say so
+            self.team.write_state(self.name, {**self.team.state(self.name), "status": "stopped"})
         return ended
 
 
@@ -181,7 +183,7 @@ def start_process(lead, session: Session, name: str, team) -> ProcessTeammate:
               "model": lead.config.model}
     process.stdin.write(json.dumps(fields).encode() + b"\n")
     process.stdin.close()
-    return ProcessTeammate(name, process, log)
+    return ProcessTeammate(name, process, log, team)
 
 
 def teammate_main(chapter, argv: list[str]) -> int:
@@ -192,16 +194,23 @@ def teammate_main(chapter, argv: list[str]) -> int:
     from s01_agent_loop.cli.settings import Settings
     from s01_agent_loop.model import AnthropicModel
 
+    from .display import TeammateView
+    from .team import Team
+
     args = parse_args(chapter, argv)
+    workdir = Path(args.workdir or ".").resolve()
+    if not args.team or Team(workdir, args.team).member(args.teammate) is None:
+        print(f"{chapter.name}: no teammate {args.teammate!r} in a team {args.team!r} in {workdir}", file=sys.stderr)
+        return 2
     args.query = f"(teammate {args.teammate})"  # as for a thread: no cron ticker (s14)
     settings = Settings(**json.loads(sys.stdin.readline() or "{}"))
+    sys.stdout.reconfigure(encoding="utf-8", errors="replace")  # subtle: its log is a file, whatever the locale
     console = Console(highlight=False, width=100, force_terminal=False)
-    from .display import TeammateView
 
     view = TeammateView(console, args.teammate, verbose=args.verbose)
     config = AgentConfig(model=settings.model, max_turns=args.max_turns or DEFAULT_MAX_TURNS)
-    session = Session(AnthropicModel(settings, chapter.model_retries), config, Path(args.workdir).resolve(), view,
-                      args, interactive=False, inbox=Inbox(console))
+    session = Session(AnthropicModel(settings, chapter.model_retries), config, workdir, view, args,
+                      interactive=False, inbox=Inbox(console))
     on_termination_signals()
     agent = chapter.build(session)
     try:
