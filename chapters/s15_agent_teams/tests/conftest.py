@@ -80,10 +80,12 @@ def team(tmp_path):
         assert not [t for t in threading.enumerate() if t.name.startswith(("teammate-", "team-mail"))]
 
 
-def settings(workdir, permissions: dict) -> None:
+def settings(workdir, permissions: dict | None = None, hooks: dict | None = None) -> None:
+    """`.claude/settings.json` in the work dir, with these permission rules and hooks."""
     folder = workdir / ".claude"
     folder.mkdir(exist_ok=True)
-    (folder / "settings.json").write_text(json.dumps({"permissions": permissions}), encoding="utf-8")
+    content = {"permissions": permissions or {}} | ({"hooks": hooks} if hooks else {})
+    (folder / "settings.json").write_text(json.dumps(content), encoding="utf-8")
 
 
 def waiting_for(event: threading.Event, query):

@@ -113,6 +113,17 @@ def test_a_deny_rule_stops_a_teammates_bash_and_the_command_never_runs(team, tmp
     assert "denied" in results(models["alice"].calls[1]) and "Bash(touch:*)" in results(models["alice"].calls[1])
 
 
+def test_a_pre_tool_use_hook_blocks_a_teammates_bash_as_it_would_the_leads(team, tmp_path):
+    block = {"type": "command", "command": "echo not in this repo >&2; exit 2"}
+    settings(tmp_path, hooks={"PreToolUse": [{"matcher": "bash", "hooks": [block]}]})
+    agent, lead, models, waits = team(
+        [*SPAWN, text("ok")], {"alice": [tool_use("bash", command="touch hooked"), text("Blocked.")]})
+    agent.run("go")
+    waits.until_idle(lead, "alice")
+    assert not (tmp_path / "hooked").exists()
+    assert "not in this repo" in results(models["alice"].calls[1])
+
+
 def test_a_teammates_ask_is_denied_with_a_reason_when_the_lead_has_no_terminal(team, tmp_path):
     agent, lead, models, waits = team(
         [*SPAWN, text("ok")], {"alice": [tool_use("bash", command="touch asked"), text("Refused.")]},
