@@ -126,7 +126,7 @@ def test_a_due_job_posts_its_prompt_to_the_inbox_once_per_fire(tmp_path):
     due = job.next_due()
     assert agent.tick(due - timedelta(seconds=1)) == [] and agent.taken() == []
     assert agent.tick(due) == [job.id]
-    assert agent.taken() == [Posted("run the tests", f"cron {job.id} (7 * * * *), due {due:%H:%M:%S}")]
+    assert agent.taken() == [Posted("run the tests", f"⏰ cron {job.id} (7 * * * *), due {due:%H:%M:%S}")]
     assert agent.tick(due + timedelta(seconds=30)) == []  # fired already
     assert agent.tick(due + timedelta(hours=1)) == [job.id]  # the next hour
 
@@ -291,7 +291,7 @@ def test_the_ticker_sleeps_until_the_next_due_time_then_posts(tmp_path):
         posted = inbox.items.get(timeout=10)
     finally:
         scheduler.stop()
-    assert posted.prompt == "stand-up notes" and posted.source.startswith("cron ")
+    assert posted.prompt == "stand-up notes" and posted.source.startswith("⏰ cron ")
     assert 1800 - 90 <= waits[0] <= 1800  # straight to 9:30 (a one-shot on :30 may be up to 90 s early)
     assert not scheduler.ticker.is_alive()
 
@@ -306,7 +306,7 @@ def test_loop_schedules_a_session_job_and_runs_the_prompt_once_now(tmp_path):
     slash(harness, "/loop 5m check the build", console)
     job = agent.scheduler.jobs()[0]
     assert (job.cron, job.prompt, job.durable) == ("*/5 * * * *", "check the build", False)
-    assert agent.taken() == [Posted("check the build", f"loop {job.id}: the first run, now")]
+    assert agent.taken() == [Posted("check the build", f"⏰ loop {job.id}: the first run, now")]
     slash(harness, "/loop", console)
     slash(harness, "/cron", console)
     out = console.file.getvalue()

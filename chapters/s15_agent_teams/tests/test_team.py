@@ -36,7 +36,7 @@ def test_a_teammate_takes_a_task_and_its_report_reaches_the_idle_lead(team, tmp_
                    tool_use("TaskUpdate", taskId="1", status="completed"), text("Done.")]}, gate=3)
     agent.run("split the work")
     posted = agent_inbox_next(lead)
-    assert isinstance(posted, Posted) and posted.source == "mail from alice"
+    assert isinstance(posted, Posted) and posted.source == "✉ mail from alice"
     assert '<teammate-message from="alice"' in posted.prompt and "Task #1 is done." in posted.prompt
     waits.until_idle(lead, "alice")
     # the teammate is the same harness, with its own context, section and client
@@ -142,7 +142,7 @@ def test_a_teammates_ask_goes_to_the_leads_terminal(team, tmp_path):
     Permissions.of(agent).asker = ConsoleAsk(console, stream=io.StringIO("1\n"))  # the user types 1: yes
     agent.run("go")
     posted = agent_inbox_next(lead)
-    assert posted.prompt == "/approve 1" and posted.source == "alice asks to use bash"
+    assert posted.prompt == "/approve 1" and posted.source == "✋ alice asks to use bash"
     slash(agent, posted.prompt, console)  # what the REPL does with it, in its own thread
     waits.until_idle(lead, "alice")
     assert (tmp_path / "approved").exists()

@@ -39,6 +39,9 @@ class Section:
     text: str
     cache: bool = False
     """Put a prompt-cache breakpoint (`cache_control`) on this block (s10 decides where)."""
+    dynamic: bool = False
+    """Its text changes during a session (a team that grows, s15): s10 sends it after the static
+    sections, past the cache breakpoint, so a change does not cost the cached prefix."""
 
 
 @dataclass

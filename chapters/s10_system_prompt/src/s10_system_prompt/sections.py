@@ -39,16 +39,17 @@ says what you did and what you found; name files as `path` or `path:line`."""
 
 def arrange(sections: list[Section]) -> list[Section]:
     """Static sections first (identity, tool guidance, then the others in the order given), then
-    the dynamic ones in `DYNAMIC` order."""
+    the dynamic ones: those in `DYNAMIC`, in its order, then any that declare themselves `dynamic`."""
     first = [s for s in sections if s.name in ("identity", "tool_guidance")]
     first.sort(key=lambda s: s.name != "identity")
     others = [s for s in sections if s.name not in ("identity", "tool_guidance", *DYNAMIC)]
     by_name = {s.name: s for s in sections}
-    return [*first, *others, *(by_name[name] for name in DYNAMIC if name in by_name)]
+    return [*first, *(s for s in others if not s.dynamic), *(by_name[name] for name in DYNAMIC if name in by_name),
+            *(s for s in others if s.dynamic)]
 
 
 def is_static(section: Section) -> bool:
-    return section.name not in DYNAMIC
+    return section.name not in DYNAMIC and not section.dynamic
 
 
 def tool_guidance(tools: list[Tool]) -> str | None:

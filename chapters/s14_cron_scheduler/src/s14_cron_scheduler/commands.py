@@ -83,7 +83,7 @@ def loop(scheduler, agent, argument: str, console) -> None:
         console.print(Text(asked.note, "yellow"))
     console.print(Text(f"⏰ every {asked.every} ({job.cron}), job {job.id}, for this session, until "
                        f"{when(job.expires_at)}; next after this run: {when(job.next_due())}"))
-    scheduler.inbox.post(job.prompt, f"loop {job.id}: the first run, now")
+    scheduler.inbox.post(job.prompt, f"⏰ loop {job.id}: the first run, now")
 
 
 def show_jobs(scheduler, agent, argument: str, console) -> None:

@@ -114,7 +114,7 @@ class Scheduler(Extension):
                 continue
             # 3. post the prompt: it runs as a user turn as soon as no turn runs (s01's inbox); a
             #    fire whose last prompt still waits for its turn is not queued twice
-            name = f"cron {job.id} ({job.cron})"
+            name = f"⏰ cron {job.id} ({job.cron})"
             if not any(posted.source.startswith(name) for posted in self.inbox.waiting()):
                 self.inbox.post(fired_job.prompt, f"{name}, due {job.due(due[-1]):%H:%M:%S}")
             if job.recurring and job.expired(now):

@@ -43,7 +43,7 @@ class AskRelay:
             with self.lock:
                 number = str(next(self.numbers))
                 self.waiting[number] = (name, call, verdict, future)
-            self.inbox.post(f"/approve {number}", f"{name} asks to use {call.name}")
+            self.inbox.post(f"/approve {number}", f"✋ {name} asks to use {call.name}")
             while not stopping.is_set():
                 try:
                     return future.result(timeout=POLL)

@@ -177,7 +177,7 @@ class TeamLead(TeamMember):
                 if not self.busy or self.clock() - since >= LATE:
                     if letters := mailbox.receive():
                         senders = ", ".join(dict.fromkeys(letter.sender for letter in letters))
-                        self.session.inbox.post(as_prompt(letters), f"mail from {senders}")
+                        self.session.inbox.post(as_prompt(letters), f"✉ mail from {senders}")
                     since = None
             else:
                 since = None

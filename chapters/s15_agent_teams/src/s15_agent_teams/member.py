@@ -119,10 +119,10 @@ class TeamMember(Extension):
         mates = [f"{m.name} ({m.role})" for m in members if m.name not in (self.name, LEAD)]
         if self.name == LEAD:
             others = f"your teammates: {', '.join(mates)}" if mates else "no teammates yet: SpawnTeammate adds one"
-            return Section("team", LEAD_SECTION.format(team=self.team.name, about=about, others=others))
+            return Section("team", LEAD_SECTION.format(team=self.team.name, about=about, others=others), dynamic=True)
         others = f"your teammates: {', '.join(mates)}" if mates else "you have no other teammates"
         return Section("team", TEAMMATE_SECTION.format(name=self.name, team=self.team.name, about=about,
-                                                       role=self.role or "teammate", others=others))
+                                                       role=self.role or "teammate", others=others), dynamic=True)
 
     def wrap_model_call(self, agent, request: dict, call_next):
         if self.name != LEAD:

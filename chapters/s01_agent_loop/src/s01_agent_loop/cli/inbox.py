@@ -28,7 +28,7 @@ class Posted:
 
     prompt: str
     source: str
-    """Who sent it, shown to the user above the prompt: "cron job 3f2a1b0c (every 5 minutes)"."""
+    """Who sent it, with an icon, shown to the user above the prompt: "⏰ cron 3f2a1b0c (*/5 * * * *)"."""
 
 
 END = object()

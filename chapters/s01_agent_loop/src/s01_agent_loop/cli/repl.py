@@ -41,7 +41,9 @@ def repl(chapter, agent, console, inbox) -> int:
 
 def run_posted(chapter, agent, posted: Posted, console) -> str | None:
     """A prompt that arrived on its own runs like a typed one, under a line saying where it came from."""
-    console.print(f"\n[bold magenta]⏰ {posted.source}[/]\n[bold green]›[/] {posted.prompt}")
+    from rich.text import Text
+
+    console.print(Text.assemble("\n", (posted.source, "bold magenta"), "\n", ("› ", "bold green"), posted.prompt))
     return submit(chapter, agent, posted.prompt, console)
 
 
