@@ -7,7 +7,7 @@ every tool call of a teammate passes the same gate as the lead's. The loop (`Tea
     wait for mail -> run with the letters as the prompt -> idle -> wait for mail -> ...  until stopped
 
 It runs in a thread of the lead's process (`Teammate.start`), or as the main loop of a process of
-its own (`python -m s15_agent_teams --teammate NAME --team T`, `teammate_main`, started by
+its own (`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T`, `teammate_main`, started by
 `start_process`): the mailbox and the task board are files, so nothing else changes.
 """
 
@@ -165,7 +165,8 @@ class ProcessTeammate:
 
 
 def start_process(lead, session: Session, name: str, team) -> ProcessTeammate:
-    """`python -m s15_agent_teams --teammate NAME --team T ...` in the work dir. The model settings
+    """`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T ...` in the work dir: the
+    running chapter's harness (`main` below) as one teammate. The model settings
     go through its stdin (a key never in an argument list or a file); its output to its log."""
     from s01_agent_loop.cli.trace import TracingModel
 
@@ -173,7 +174,8 @@ def start_process(lead, session: Session, name: str, team) -> ProcessTeammate:
     settings = getattr(model, "settings", None)
     if settings is None:
         raise ValueError("teammates as processes need a model reached over HTTP (an AnthropicModel)")
-    argv = [sys.executable, "-m", "s15_agent_teams", "--teammate", name, "--team", team.name,
+    chapter = session.chapter.name if session.chapter is not None else "s15_agent_teams"
+    argv = [sys.executable, "-m", "s15_agent_teams.teammate", chapter, "--teammate", name, "--team", team.name,
             "--workdir", str(session.workdir), "--permission-mode", lead.config.permission_mode,
             "--max-turns", str(session.args.max_turns or DEFAULT_MAX_TURNS), "--model", lead.config.model]
     log = open(team.log_path(name), "ab")  # noqa: SIM115 - closed by ProcessTeammate.join
@@ -210,7 +212,7 @@ def teammate_main(chapter, argv: list[str]) -> int:
     view = TeammateView(console, args.teammate, verbose=args.verbose)
     config = AgentConfig(model=settings.model, max_turns=args.max_turns or DEFAULT_MAX_TURNS)
     session = Session(AnthropicModel(settings, chapter.model_retries), config, workdir, view, args,
-                      interactive=False, inbox=Inbox(console))
+                      interactive=False, inbox=Inbox(console), chapter=chapter)
     on_termination_signals()
     agent = chapter.build(session)
     try:
@@ -218,3 +220,17 @@ def teammate_main(chapter, argv: list[str]) -> int:
     except Terminated:
         pass  # the lead stopped the team: `work` has closed the session on the way out
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T ...`: CHAPTER names the
+    package whose `wiring.CHAPTER` builds the teammate (s15's, or a later chapter's)."""
+    import importlib
+
+    argv = sys.argv[1:] if argv is None else argv
+    chapter = importlib.import_module(f"{argv[0]}.wiring").CHAPTER
+    return teammate_main(chapter, argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

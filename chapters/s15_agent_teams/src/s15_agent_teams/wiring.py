@@ -24,14 +24,16 @@ def build(session: Session):
         member = Team(session.workdir, team).member(name)
         agent.use(TeamMember(name, Team(session.workdir, team), role=member.role if member else ""))
     else:
-        agent.use(TeamLead(session, build, runs_as=getattr(session.args, "teammates_as", None) or "thread"))
+        # a teammate is built by the chapter being run (a later chapter's teammates have its capabilities)
+        teammate_build = session.chapter.build if session.chapter is not None else build
+        agent.use(TeamLead(session, teammate_build, runs_as=getattr(session.args, "teammates_as", None) or "thread"))
     return agent
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--teammates-as", choices=("thread", "process"), metavar="HOW",
                         help="run each teammate in a thread of this process (default) or as a process of its own")
-    # hidden: how the lead starts a teammate process (`python -m s15_agent_teams --teammate alice --team T`)
+    # hidden: how the lead starts a teammate process (`python -m s15_agent_teams.teammate s15_agent_teams --teammate alice --team T`)
     parser.add_argument("--teammate", metavar="NAME", help=argparse.SUPPRESS)
     parser.add_argument("--team", metavar="TEAM", help=argparse.SUPPRESS)
 

@@ -74,3 +74,6 @@ class Session:
     interactive: bool
     inbox: Inbox = field(default_factory=lambda: Inbox())
     """Where work beside the conversation tells the user things and posts prompts (inbox.py)."""
+    chapter: Chapter | None = None
+    """The chapter being run: s15 builds its teammates with the running chapter's `build`, so a
+    later chapter's teammates have that chapter's capabilities."""

@@ -43,7 +43,8 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     # dialog); piped input is prompts, not answers
     interactive = not quiet and prompts is None and sys.stdin.isatty()
     inbox = Inbox(console)
-    agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive, inbox=inbox))
+    agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive, inbox=inbox,
+                                  chapter=chapter))
     try:
         if quiet:
             answer = submit(chapter, agent, args.query, console, interactive=False)

@@ -73,7 +73,7 @@ def build_agent(chapter, workdir: Path, model, *argv: str, view: View | None = N
     from .entry import parse_args
 
     session = Session(model, AgentConfig(model="claude-test"), workdir, view or RecordingView(),
-                      parse_args(chapter, list(argv)), interactive=False)
+                      parse_args(chapter, list(argv)), interactive=False, chapter=chapter)
     return chapter.build(session)
 
 

@@ -1,0 +1,1 @@
+"""s16_team_protocols: see README.md."""

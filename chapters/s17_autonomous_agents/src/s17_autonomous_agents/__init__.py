@@ -1,0 +1,1 @@
+"""s17_autonomous_agents: see README.md."""

@@ -1,0 +1,1 @@
+"""s18_worktree_task_isolation: see README.md."""
