@@ -240,3 +240,17 @@ def test_settings_are_a_snapshot_until_slash_hooks_reads_them_again(tmp_path, ho
     assert listing.count("Stop") == 2 and "timeout 7s" in listing and "project: .claude/settings.json" in listing
     agent.run("third")
     assert len(events()) == 4
+
+
+def test_a_later_chapters_event_gets_its_data_and_exit_2_blocks_it(tmp_path, hook, settings, on, events):
+    """TaskCompleted (s17), TeammateIdle, WorktreeCreate...: the data of `emit` is the hook's input."""
+    settings({"TaskCompleted": on(hook("print('the tests fail', file=sys.stderr); sys.exit(2)")),
+              "SessionEnd": on(hook())})
+    agent, _ = agent_with(tmp_path, [text("ok")])
+    agent.run("hi")
+    outcome = agent.emit("TaskCompleted", task_id="3", task_subject="Fix the median", teammate_name="alice")
+    assert outcome.block == "the tests fail"
+    agent.close()
+    sent = {event["hook_event_name"]: event for event in events()}
+    assert sent["TaskCompleted"]["task_id"] == "3" and sent["TaskCompleted"]["teammate_name"] == "alice"
+    assert sent["SessionEnd"]["reason"] == "exit"

@@ -22,7 +22,11 @@ from pathlib import Path
 
 from s02_tool_use.settings import read_settings
 
-EVENTS = ("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "SubagentStop", "SessionStart", "PreCompact")
+EVENTS = ("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop", "SubagentStop", "SessionStart", "PreCompact",
+          "SessionEnd", "TeammateIdle", "TaskCompleted", "WorktreeCreate", "WorktreeRemove")
+"""Claude Code's hook events this course's harness emits. The first seven are s08's own; the others
+come with the chapters that emit them (`agent.emit(event, **hook_input)`: s13-s18), and their
+hooks get the event's data as JSON, and block with exit 2 (stderr is the reason)."""
 MATCHED_ON = {"PreToolUse": "tool_name", "PostToolUse": "tool_name", "SessionStart": "source",
               "PreCompact": "trigger"}
 """What the matcher is tested against, per event; the other events ignore it (they run every hook)."""

@@ -23,7 +23,7 @@ from s02_tool_use.extension import Extension, Outcome, Verdict
 from s02_tool_use.settings import SettingsError
 from s02_tool_use.tools import ToolCall, ToolResult
 
-from .config import HookConfig, load_hooks
+from .config import EVENTS, HookConfig, load_hooks
 from .runner import HookRun, run_hook
 
 SESSION_EVENTS = ("SessionStart", "UserPromptSubmit", "Stop")
@@ -118,6 +118,8 @@ class Hooks(Extension):
                   "SubagentStop": {"stop_hook_active": False, "agent_type": data.get("agent_type"),
                                    "description": data.get("description")},
                   "SessionStart": {"source": data.get("source")}}.get(event)
+        if fields is None and event in EVENTS:  # a later chapter's event: its data is the hook's input
+            fields = {key: value for key, value in data.items() if isinstance(value, str | int | float | bool | None)}
         if fields is None:
             return None
         return self.outcome(agent, event, self.run(agent, event, data.get("source"), **fields))
@@ -130,7 +132,7 @@ class Hooks(Extension):
                 if event == "SubagentStop":  # subtle: the child has already ended
                     self.notify(agent, f"{run.hook.label()} would keep the subagent going, "
                                        f"but here it runs after the subagent ended: {run.reason}", "yellow")
-                elif event in ("UserPromptSubmit", "Stop"):
+                elif event not in ("SessionStart", "SessionEnd", "PreCompact"):  # what can be refused
                     outcome.block = outcome.block or run.reason
                 continue
             if event in ("UserPromptSubmit", "SessionStart") and run.context():
