@@ -39,4 +39,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 CHAPTER = PREVIOUS.extend(name="s15_agent_teams", title="agent teams", build=build, here=__file__,
-                          add_arguments=add_arguments)
+                          add_arguments=add_arguments,
+                          demo_args={"clock_start": None, "clock_speed": None})  # s14's demo clock: not here
