@@ -52,6 +52,7 @@ def test_a_file_gives_name_description_model_instructions_and_source(tmp_path):
         ("---\nname: two words\ndescription: d\n---\n", "name: String should match pattern"),
         ("---\nname: x\ndescription: d\ntools: read_file, reed_file, Write\n---\n", "unknown tool reed_file"),
         ("---\nname: x\ndescription: d\ntools: [Task, nope]\n---\n", "unknown tools Task, nope (a subagent cannot start subagents)"),
+        ("---\nname: x\ndescription: d\nisolation: sandbox\n---\n", "isolation: Input should be 'worktree'"),
     ],
 )
 def test_a_malformed_file_raises_an_error_that_names_it(tmp_path, text, problem):

@@ -120,6 +120,42 @@ def test_agent_files_set_tools_model_and_instructions_of_the_child(tmp_path):
     assert "- general-purpose: General-purpose agent" in description
 
 
+class Folder:
+    """An isolation that hands each child a folder of its own and records what it was told."""
+
+    def __init__(self, root):
+        self.root, self.calls = root, []
+
+    def enter(self, parent, agent_type, description):
+        self.calls.append(("enter", agent_type.name, description))
+        (self.root / "lane").mkdir()
+        return self.root / "lane", "You work in a lane of your own."
+
+    def leave(self, parent, workdir):
+        self.calls.append(("leave", workdir.name))
+        return "[the lane is kept]"
+
+
+def test_an_isolated_type_runs_its_child_in_the_work_dir_an_isolation_gives_it(tmp_path):
+    agent_file(tmp_path / ".claude" / "agents", "fixer", "---\nname: fixer\ndescription: Fixes.\nisolation: worktree\n---\n")
+    subagents = Subagents()
+    agent, model = parent(tmp_path, [task("fixer"), text("Cannot.")], subagents=subagents)
+    # 1. nothing offers the worktree isolation: the Task is refused, and no child runs
+    agent.run("fix it")
+    assert "asks for isolation: worktree, which this harness does not offer" in last_results(model.calls[1])[0]["content"]
+    # 2. a later chapter offers it: the child works in its folder, and the parent hears where it is
+    subagents.isolations["worktree"] = isolation = Folder(tmp_path)
+    model.script += [task("fixer", description="fix in a lane"), tool_use("write_file", path="fix.txt", content="fixed"),
+                     text("Fixed it."), text("Done.")]
+    agent.run("now in a lane")
+    assert (tmp_path / "lane" / "fix.txt").read_text(encoding="utf-8") == "fixed" and not (tmp_path / "fix.txt").exists()
+    assert "You work in a lane of your own." in system_text(model.calls[3])
+    assert last_results(model.calls[5])[0]["content"] == "Fixed it.\n\n[the lane is kept]"
+    assert isolation.calls == [("enter", "fixer", "fix in a lane"), ("leave", "lane")]
+    description = next(t["description"] for t in model.calls[0]["tools"] if t["name"] == "Task")
+    assert "- fixer: Fixes. (Tools: all; works in a git worktree of its own)" in description
+
+
 def test_a_malformed_agent_file_is_shown_at_startup_naming_the_file_and_others_still_load(tmp_path):
     agents = tmp_path / ".claude" / "agents"
     agent_file(agents, "good", "---\nname: good\ndescription: Works.\n---\nHi.")

@@ -8,6 +8,7 @@ More come from Markdown files in Claude Code's format, a YAML frontmatter and a 
     description: Reviews a change for bugs and missing tests. Use it after editing code.
     tools: read_file, grep, bash          # or a YAML list; absent: every tool a subagent may have
     model: inherit                        # or a model id (sonnet, opus, haiku also mean inherit here)
+    isolation: worktree                   # optional: each run in a git worktree of its own (s18)
     ---
     You review changes... (the body: the subagent's instructions)
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -52,6 +54,10 @@ class AgentType(BaseModel):
     """A model id, or None to use the parent's model."""
     prompt: str = ""
     """Its instructions (the file's body), added to the child's system prompt."""
+    isolation: Literal["worktree"] | None = None
+    """Claude Code's `isolation: worktree`: each run works in a git worktree of its own. s04 reads
+    it; a later chapter offers it (`Isolation`, in `Subagents.isolations`); until then such a Task is
+    refused with a message."""
     source: str = "built-in"
     """`built-in`, `user` or `project`."""
     path: Path | None = None
@@ -86,6 +92,17 @@ EXPLORE = AgentType(
     "create, change or delete files; if the task asks for a change, report what should change and where.",
 )
 BUILT_IN_TYPES = (GENERAL_PURPOSE, EXPLORE)
+
+
+class Isolation(Protocol):
+    """A work dir of its own for each run of an agent type with an `isolation` (s18's worktrees)."""
+
+    def enter(self, parent, agent_type: AgentType, description: str) -> tuple[Path, str]:
+        """Make the child's work dir; return it, and a line for the child's instructions."""
+
+    def leave(self, parent, workdir: Path) -> str:
+        """The child has ended (or failed): keep or clean up its work dir; return a note for the
+        parent, added to the Task result ("" for none)."""
 
 
 @dataclass

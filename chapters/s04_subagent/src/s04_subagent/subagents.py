@@ -27,7 +27,7 @@ from s02_tool_use.extension import Section
 from s02_tool_use.paths import display_path
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 
-from .agent_types import BUILT_IN_TYPES, GENERAL_PURPOSE, AgentCatalog, AgentType, load_agent_types
+from .agent_types import BUILT_IN_TYPES, GENERAL_PURPOSE, AgentCatalog, AgentType, Isolation, load_agent_types
 
 TASK = "Task"
 DEFAULT_MAX_TURNS = 25
@@ -61,15 +61,17 @@ class TaskInput(BaseModel):
 
 
 class Instructions(Extension):
-    """The child's own section of the system prompt: it is a subagent, and its type's instructions.
+    """The child's own section of the system prompt: it is a subagent, and its type's instructions
+    (and where it works, when an isolation gave it a work dir of its own).
     subtle: appended to the harness identity (work dir, how to use the tools), not replacing it."""
 
-    def __init__(self, agent_type: AgentType):
+    def __init__(self, agent_type: AgentType, where: str = ""):
         self.agent_type = agent_type
+        self.where = where
 
     def system_prompt(self, agent) -> Section:
         return Section("subagent", "\n\n".join(filter(None, [SUBAGENT_NOTE.format(name=self.agent_type.name),
-                                                             self.agent_type.prompt])))
+                                                             self.where, self.agent_type.prompt])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,11 +85,13 @@ class Subagents(Extension):
         """The most model calls one child may make; 0 means no limit."""
         self.home = home  # user agent files are in <home>/.claude/agents; None: the user's home
         self.catalog: AgentCatalog | None = None  # read once the agent is assembled (see `load`)
+        self.isolations: dict[str, Isolation] = {}
+        """What a later chapter offers for an agent type's `isolation` (s18: "worktree")."""
 
     def tools(self) -> list[Tool]:
         types = self.catalog.types.values() if self.catalog else BUILT_IN_TYPES
-        listing = "\n".join(f"- {t.name}: {t.description} (Tools: {', '.join(t.tools) if t.tools is not None else 'all'})"
-                            for t in types)
+        listing = "\n".join(f"- {t.name}: {t.description} (Tools: {', '.join(t.tools) if t.tools is not None else 'all'}"
+                            f"{'; works in a git worktree of its own' if t.isolation else ''})" for t in types)
         return [Tool(TASK, TASK_DESCRIPTION.format(types=listing), TaskInput, self.run_task, kind="internal",
                      tip="Hand broad searches and self-contained jobs to a subagent with Task; it returns one report.")]
 
@@ -116,10 +120,13 @@ class Subagents(Extension):
         if agent_type is None:
             known = ", ".join(self.catalog.types)
             raise ToolError(f"Unknown subagent_type {args.subagent_type!r}. Available types: {known}.")
-        # 1. a new Harness: fresh messages, the parent's raw model, its own tools, cap and view
-        child = self.spawn(parent, agent_type)
+        isolation = self.isolation_for(agent_type)
         parent.view.show(Text.assemble(("▸ ", "magenta"), (f"Task({agent_type.name})", "bold magenta"),
                                        f": {args.description}"))
+        # 1. a new Harness: fresh messages, the parent's raw model, its own tools, cap and view; a
+        #    work dir of its own if its type asks for isolation (made here, kept or cleaned at the end)
+        workdir, where = isolation.enter(parent, agent_type, args.description) if isolation else (parent.workdir, "")
+        child = self.spawn(parent, agent_type, workdir, where)
         # 2. the same loop, on the prompt alone; the cap stops it with what it has so far
         try:
             answer = child.run(args.prompt)
@@ -127,7 +134,9 @@ class Subagents(Extension):
             note = f"[The subagent hit its limit of {child.config.max_turns} model calls before it finished; " \
                    "this is what it had so far.]"
             answer = f"{last_text(child)}\n\n{note}"
-        answer = answer.strip() or "(The subagent finished without a final message.)"
+        finally:
+            left = isolation.leave(parent, workdir) if isolation else ""
+        answer = "\n\n".join(filter(None, [answer.strip() or "(The subagent finished without a final message.)", left]))
         # 3. tell the user, and the parent's extensions; only `answer` reaches the parent's context
         counts = f"{count(child.n_turns, 'model call')}, {count(child.n_tool_calls, 'tool call')}"
         parent.view.show(Text(f"◂ {agent_type.name} done: {counts}; {len(answer)} characters back to the parent",
@@ -135,14 +144,25 @@ class Subagents(Extension):
         parent.emit("SubagentStop", agent_type=agent_type.name, description=args.description)
         return answer
 
-    def spawn(self, parent, agent_type: AgentType) -> Harness:
-        """Build the child from the parent: its model, config, work dir, tools and extensions."""
+    def isolation_for(self, agent_type: AgentType) -> Isolation | None:
+        """What gives this type's children a work dir of their own: None for the parent's; a
+        ToolError when the type asks for an isolation that nothing here offers."""
+        if agent_type.isolation is None:
+            return None
+        if (offered := self.isolations.get(agent_type.isolation)) is None:
+            raise ToolError(f"The agent type {agent_type.name} asks for isolation: {agent_type.isolation}, which this "
+                            "harness does not offer; use another type.")
+        return offered
+
+    def spawn(self, parent, agent_type: AgentType, workdir: Path | None = None, where: str = "") -> Harness:
+        """Build the child from the parent: its model, config, work dir (the parent's unless given),
+        tools and extensions."""
         tools, extensions = child_parts(parent)
         config = parent.config.model_copy(update={"max_turns": self.max_turns,
                                                   "model": agent_type.model or parent.config.model})
         # subtle: `parent.model` is the raw model; the child's own extensions wrap its calls
-        child = Harness(parent.model, config, parent.workdir, parent.view.nested(), tools=tools,
-                        extensions=[Instructions(agent_type), *extensions])
+        child = Harness(parent.model, config, workdir or parent.workdir, parent.view.nested(), tools=tools,
+                        extensions=[Instructions(agent_type, where), *extensions])
         if agent_type.tools is not None:
             child.tools.remove(*(name for name in list(child.tools.tools) if name not in agent_type.tools))
         return child
@@ -186,7 +206,8 @@ def show_agents(subagents: Subagents, agent, argument: str, console) -> None:
     for t in catalog.types.values():
         where = t.source if t.path is None else f"{t.source} {display_path(agent.workdir, t.path)}"
         tools = ", ".join(every_tool if t.tools is None else t.tools)
-        console.print(Text.assemble((t.name, "bold magenta"), f"  {where} · model: {t.model or 'inherit'} · ",
+        isolated = f" · isolation: {t.isolation}" if t.isolation else ""
+        console.print(Text.assemble((t.name, "bold magenta"), f"  {where} · model: {t.model or 'inherit'}{isolated} · ",
                                     (f"tools: {tools}", "dim")))
         console.print(Padding(Text(t.description), (0, 0, 0, 4)))
     for warning in catalog.warnings:
