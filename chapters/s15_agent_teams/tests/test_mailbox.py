@@ -128,3 +128,16 @@ def test_receive_moves_a_cursor_and_never_rewrites_the_log(tmp_path):
     assert box.receive() == [] and not box.unread()
     assert box.log.read_bytes().count(b"\n") == 2 and first.id in box.log.read_text()  # the log keeps them
     assert int(box.cursor.read_text()) == box.log.stat().st_size
+
+
+def test_a_structured_letter_keeps_its_fields_and_shows_them_as_attributes(tmp_path):
+    from s15_agent_teams.member import as_prompt
+
+    box = Mailbox(tmp_path, "bob")
+    box.send("lead", "All tasks are done.", {"type": "shutdown_request", "request_id": "shutdown-1@bob"})
+    box.send("lead", "plain")
+    structured, plain = box.receive()
+    assert structured.data == {"type": "shutdown_request", "request_id": "shutdown-1@bob"} and plain.data is None
+    shown = as_prompt([structured])
+    assert shown.startswith('<teammate-message from="lead" sent="') and shown.endswith(
+        ' type="shutdown_request" request_id="shutdown-1@bob">\nAll tasks are done.\n</teammate-message>')

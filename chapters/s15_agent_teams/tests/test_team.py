@@ -177,3 +177,19 @@ def test_mail_to_a_busy_lead_joins_its_turn_and_is_not_posted_again(team):
     last = calls[2]["messages"][-1]["content"]
     assert last[0]["type"] == "tool_result" and "I found the bug." in last[1]["text"]
     assert lead.session.inbox.next(timeout=0) is None and not lead.mailbox.unread()
+
+
+def test_letter_handlers_see_each_letter_first_and_a_failing_one_loses_nothing(tmp_path):
+    from s01_agent_loop.cli.testing import RecordingView
+    from s15_agent_teams import Team, TeamMember
+
+    team = Team.create(tmp_path, "t")
+    member = TeamMember("alice", team)
+    agent = type("Agent", (), {"view": RecordingView()})()
+    seen = []
+    member.letter_handlers += [lambda agent, letter: seen.append(letter.text) or (None if letter.data else letter),
+                               lambda agent, letter: 1 / 0]
+    team.mailbox("alice").send("lead", "a protocol letter", {"type": "x"})
+    team.mailbox("alice").send("lead", "plain")
+    assert [letter.text for letter in member.receive(agent)] == ["plain"]  # the first handler kept one back
+    assert seen == ["a protocol letter", "plain"] and "ZeroDivisionError" in agent.view.texts[0]

@@ -69,6 +69,7 @@ class TeamLead(TeamMember):
         self.busy = False  # a turn of the lead is running
         self.watcher: threading.Thread | None = None
         self.relay: AskRelay | None = None
+        self.agent = None  # the lead's agent, once it made its team (the watcher hands it to letter handlers)
         self.one_task = bool(getattr(session.args, "query", None))  # -q: no REPL, so no watcher (await_team)
 
     def tools(self) -> list[Tool]:
@@ -97,13 +98,15 @@ class TeamLead(TeamMember):
         if self.team is not None:
             raise ToolError(f"You lead the team {self.team.name!r} already (one team per session).")
         self.team = Team.create(ctx.workdir, args.team_name, args.description)
+        self.agent = ctx.agent
         if not self.one_task:
             self.watcher = threading.Thread(target=self.watch, name="team-mail", daemon=True)
             self.watcher.start()
         return (f"Team {self.team.name!r} created (.harness/teams/{self.team.name}); you are its lead, \"lead\". "
                 "Add teammates with SpawnTeammate.")
 
-    def spawn_teammate(self, args: SpawnTeammateInput, ctx: ToolContext) -> str:
+    def spawn_teammate(self, args: SpawnTeammateInput, ctx: ToolContext, mode: str | None = None) -> str:
+        """SpawnTeammate; `mode`: the permission mode it starts in, else the lead's (s16: "plan")."""
         if self.team is None:
             raise ToolError("There is no team yet: create one with TeamCreate first.")
         name = check_name(args.name, "The teammate name")
@@ -118,18 +121,18 @@ class TeamLead(TeamMember):
         # 2. its own harness and loop: a thread here, or a process of its own
         if self.runs_as == "process":
             try:
-                self.teammates[name] = start_process(ctx.agent, self.session, name, self.team)
+                self.teammates[name] = start_process(ctx.agent, self.session, name, self.team, mode)
             except (ValueError, OSError) as error:
                 self.team.write_state(name, {"role": args.role, "status": "stopped", "tokens": 0})
                 raise ToolError(f"Could not start {name} as a process: {error}") from None
         else:
-            self.teammates[name] = self.start_thread(ctx.agent, name)
+            self.teammates[name] = self.start_thread(ctx.agent, name, mode)
         return (f"{name} ({args.role}) is working, in a {self.runs_as}; your prompt is its first message. It "
                 "reports with SendMessage: its messages reach you on their own, so end your turn when you "
                 "have nothing else to do.")
 
-    def start_thread(self, lead, name: str) -> Teammate:
-        session = teammate_session(self.session, lead, name, self.team.name, self.models(name))
+    def start_thread(self, lead, name: str, mode: str | None = None) -> Teammate:
+        session = teammate_session(self.session, lead, name, self.team.name, self.models(name), mode)
         agent = self.build(session)
         gate = Permissions.of(agent)
         asker = Permissions.of(lead).asker if Permissions.of(lead) else None
@@ -175,7 +178,7 @@ class TeamLead(TeamMember):
             if mailbox.unread():
                 since = since or self.clock()
                 if not self.busy or self.clock() - since >= LATE:
-                    if letters := mailbox.receive():
+                    if letters := self.receive(self.agent):
                         senders = ", ".join(dict.fromkeys(letter.sender for letter in letters))
                         self.session.inbox.post(as_prompt(letters), f"✉ mail from {senders}")
                     since = None

@@ -47,18 +47,24 @@ class Letter:
     text: str
     time: float
     """When it was sent (seconds since the epoch)."""
+    data: dict | None = None
+    """A structured message's fields, set by the sending harness, never by a model (s16's protocol
+    messages: `{"type": "shutdown_request", "request_id": ...}`); None for plain text."""
 
     def line(self) -> bytes:
         record = {"id": self.id, "from": self.sender, "to": self.to, "text": self.text, "time": self.time}
+        if self.data is not None:
+            record["data"] = self.data
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
     @classmethod
     def parse(cls, line: bytes) -> Letter | None:
         try:
             record = json.loads(line)
+            data = record.get("data")
             return cls(str(record["id"]), str(record["from"]), str(record["to"]), str(record["text"]),
-                       float(record["time"]))
-        except (ValueError, KeyError, TypeError):
+                       float(record["time"]), data if isinstance(data, dict) else None)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None  # not a letter (a hand-edited file): skipped, never fatal
 
 
@@ -85,9 +91,10 @@ class Mailbox:
         self.bell = bell_for(self.log)
         """Set when a letter is sent to this mailbox from this process (or to wake its reader)."""
 
-    def send(self, sender: str, text: str) -> Letter:
-        """Append one letter from `sender`; returns it once it is wholly in the log."""
-        letter = Letter(secrets.token_hex(6), sender, self.owner, text, time.time())
+    def send(self, sender: str, text: str, data: dict | None = None) -> Letter:
+        """Append one letter from `sender` (with `data`, a structured one); returns it once it is
+        wholly in the log."""
+        letter = Letter(secrets.token_hex(6), sender, self.owner, text, time.time(), data)
         line = letter.line()
         with self.lock, open(self.log, "ab+", buffering=0) as log:
             # 1. a sender killed mid-write left a line without its newline: cut it off

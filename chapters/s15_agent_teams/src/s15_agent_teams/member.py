@@ -2,6 +2,7 @@
 
     tools           SendMessage{to, message}: to a member by name, or "*" for everyone else
     before_request  the mail that arrived since the last request, as text after the tool_results
+                    (each letter first passed to the `letter_handlers`, where later chapters act on theirs)
     system_prompt   the "team" section: who you are, your role, your team, your teammates
     wrap_model_call tokens counted from each reply's usage; a teammate's requests say who sent them
 
@@ -11,9 +12,11 @@ only `to` and `message`, so a teammate cannot send mail in another's name.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from html import escape
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -68,6 +71,10 @@ class TeamMember(Extension):
         self.tokens = 0  # input and output tokens of every reply so far
         self.status = "idle"  # working, idle or stopped
         self.stopping = threading.Event()  # set when the team shuts down
+        self.letter_handlers: list[Callable[[object, Letter], Letter | None]] = []
+        """`handler(agent, letter)`, called on every letter as it is received, before the model reads
+        it (s16's protocols act on theirs here): it returns the letter to deliver, or None to keep it
+        from the model. A handler that raises delivers the letter unchanged: nothing is lost."""
 
     @property
     def mailbox(self) -> Mailbox | None:
@@ -104,8 +111,15 @@ class TeamMember(Extension):
         so no tool pair is split (s01's `add_user`)."""
         if self.stopping.is_set():
             raise TeamStopped("the team is shutting down")
-        if self.team is not None and (letters := self.mailbox.receive()):
+        if self.team is not None and (letters := self.receive(agent)):
             self.deliver(agent, letters)
+
+    def receive(self, agent) -> list[Letter]:
+        """The letters that arrived, each passed through the `letter_handlers` in order."""
+        letters = self.mailbox.receive()
+        for handle in self.letter_handlers:
+            letters = [kept for letter in letters if (kept := handled(handle, agent, letter)) is not None]
+        return letters
 
     def deliver(self, agent, letters: list[Letter]) -> None:
         agent.add_user([{"type": "text", "text": as_prompt(letters)}])
@@ -151,17 +165,36 @@ class TeamMember(Extension):
 # ---------------------------------------------------------------------------------------------
 
 
+def handled(handle, agent, letter: Letter) -> Letter | None:
+    try:
+        return handle(agent, letter)
+    except Exception as error:  # a handler's bug must not lose the letter
+        agent.view.notice(Text(f"warning: a letter handler failed: {type(error).__name__}: {error}", style="yellow"))
+        return letter
+
+
 def as_prompt(letters: list[Letter]) -> str:
     """Letters as the model reads them, e.g.
-    <teammate-message from="alice" sent="14:02:11">The fix is in.</teammate-message>"""
-    return "\n".join(f'<teammate-message from="{escape(letter.sender)}" sent="{time.strftime("%H:%M:%S", time.localtime(letter.time))}">\n'
-                     f"{letter.text}\n</teammate-message>" for letter in letters)
+    <teammate-message from="alice" sent="14:02:11">The fix is in.</teammate-message>
+    A structured letter's fields are attributes of its tag (s16):
+    <teammate-message from="lead" sent="14:03:40" type="shutdown_request" request_id="shutdown-1@bob">"""
+    return "\n".join(f'<teammate-message from="{escape(letter.sender)}" sent="{time.strftime("%H:%M:%S", time.localtime(letter.time))}"'
+                     f'{attributes(letter.data)}>\n{letter.text}\n</teammate-message>' for letter in letters)
+
+
+def attributes(data: dict | None) -> str:
+    """` type="shutdown_request" approve="true"`: each field as an attribute, JSON values unquoted."""
+    values = {key: value if isinstance(value, str) else json.dumps(value) for key, value in (data or {}).items()}
+    return "".join(f' {key}="{escape(value)}"' for key, value in values.items())
 
 
 def announce(view, letters: list[Letter]) -> None:
-    """A line for the user per letter an agent reads: `✉ from alice: The fix is in.`"""
+    """A line for the user per letter an agent reads: `✉ from alice: The fix is in.`, or for a
+    structured one `✉ from lead, shutdown_request: All tasks are done.`"""
     for letter in letters:
-        view.notice(Text.assemble(("✉ ", "magenta"), (f"from {letter.sender}: ", "bold magenta"), one_line(letter.text)))
+        kind = f", {letter.data['type']}" if letter.data and "type" in letter.data else ""
+        view.notice(Text.assemble(("✉ ", "magenta"), (f"from {letter.sender}{kind}: ", "bold magenta"),
+                                  one_line(letter.text)))
 
 
 def one_line(text: str, limit: int = 100) -> str:

@@ -93,7 +93,7 @@ class Teammate:
         mailbox = self.member.mailbox
         while not self.member.stopping.is_set():
             mailbox.bell.clear()  # subtle: before the look, so a letter sent after it rings the bell
-            if letters := mailbox.receive():
+            if letters := self.member.receive(self.agent):
                 return letters
             self.wait(mailbox.bell, self.poll)
         return None
@@ -110,11 +110,12 @@ class Teammate:
         return self.thread is None or not self.thread.is_alive()
 
 
-def teammate_session(session: Session, lead, name: str, team: str, model) -> Session:
-    """The Session the chapter's `build` gets for teammate `name` of the lead `lead`."""
+def teammate_session(session: Session, lead, name: str, team: str, model, mode: str | None = None) -> Session:
+    """The Session the chapter's `build` gets for teammate `name` of the lead `lead`; it starts in
+    permission mode `mode`, else in the lead's."""
     args = argparse.Namespace(**vars(session.args))
     args.teammate, args.team = name, team
-    args.permission_mode = lead.config.permission_mode  # the lead's, as it is now
+    args.permission_mode = mode or lead.config.permission_mode  # the lead's, as it is now
     args.query = f"(teammate {name})"  # subtle: runs come from its mailbox, as -q's one prompt: no cron ticker (s14)
     config = AgentConfig(model=lead.config.model, max_tokens=lead.config.max_tokens,
                          max_turns=session.args.max_turns or DEFAULT_MAX_TURNS)
@@ -164,9 +165,10 @@ class ProcessTeammate:
         return ended
 
 
-def start_process(lead, session: Session, name: str, team) -> ProcessTeammate:
+def start_process(lead, session: Session, name: str, team, mode: str | None = None) -> ProcessTeammate:
     """`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T ...` in the work dir: the
-    running chapter's harness (`main` below) as one teammate. The model settings
+    running chapter's harness (`main` below) as one teammate, in permission mode `mode` (else the
+    lead's). The model settings
     go through its stdin (a key never in an argument list or a file); its output to its log."""
     from s01_agent_loop.cli.trace import TracingModel
 
@@ -176,7 +178,7 @@ def start_process(lead, session: Session, name: str, team) -> ProcessTeammate:
         raise ValueError("teammates as processes need a model reached over HTTP (an AnthropicModel)")
     chapter = session.chapter.name if session.chapter is not None else "s15_agent_teams"
     argv = [sys.executable, "-m", "s15_agent_teams.teammate", chapter, "--teammate", name, "--team", team.name,
-            "--workdir", str(session.workdir), "--permission-mode", lead.config.permission_mode,
+            "--workdir", str(session.workdir), "--permission-mode", mode or lead.config.permission_mode,
             "--max-turns", str(session.args.max_turns or DEFAULT_MAX_TURNS), "--model", lead.config.model]
     log = open(team.log_path(name), "ab")  # noqa: SIM115 - closed by ProcessTeammate.join
     process = start(argv + (["--verbose"] if session.args.verbose else []), session.workdir,
