@@ -23,28 +23,30 @@ MARKS = {"pending": ("◷", "yellow"), "approved": ("✔", "green"), "rejected":
          "expired": ("⌛", "dim")}
 
 
-def requests_table(team: str, requests: list[Request]) -> Group:
-    table = Table(box=None, padding=(0, 1), header_style="bold")
-
-    def widest(header: str, values) -> int:  # subtle: else rich narrows every column to fit "says"
-        return max([len(header), *map(len, values)])
-
-    table.add_column("request", no_wrap=True, min_width=widest("request", (r.id for r in requests)))
-    table.add_column("from", no_wrap=True, min_width=widest("from", (r.sender for r in requests)))
-    table.add_column("to", no_wrap=True, min_width=widest("to", (r.to for r in requests)))
-    table.add_column("status", no_wrap=True, min_width=10)
-    table.add_column("at", no_wrap=True, min_width=9)
-    table.add_column("says", overflow="ellipsis", no_wrap=True, ratio=1)
-    for request in requests:
-        mark, colour = MARKS.get(request.status, ("?", "red"))
-        # a pending request shows its deadline; an answered one, when it was answered, and the answer
-        at = f"≤{clock(request.deadline)}" if request.status == "pending" else clock(request.answered or request.deadline)
-        says = request.answer if request.status in ("approved", "rejected") and request.answer else request.content
-        table.add_row(request.id, request.sender, request.to, Text(f"{mark} {request.status}", style=colour), at,
-                      one_line(says or "—"))
+def requests_table(team: str, requests: list[Request], width: int = 80) -> Group:
+    """The table, for a console `width` columns wide."""
     if not requests:
         return Group(Text(f"requests of team {team}: none yet", style="bold"))
+    rows = [row(request) for request in requests]
+    table = Table(box=None, padding=(0, 1), header_style="bold")
+    headers = ("request", "from", "to", "status", "at")
+    for header in headers:
+        table.add_column(header, no_wrap=True)
+    # subtle: rich drops whole columns, not letters, when a row is too wide: "says" gets what is left
+    used = sum(max(len(header), *(len(str(cells[i])) for cells in rows)) + 2 for i, header in enumerate(headers))
+    table.add_column("says", overflow="ellipsis", no_wrap=True, max_width=max(8, width - used - 2))
+    for cells in rows:
+        table.add_row(*cells)
     return Group(Text(f"requests of team {team}", style="bold"), table)
+
+
+def row(request: Request) -> tuple:
+    mark, colour = MARKS.get(request.status, ("?", "red"))
+    # a pending request shows its deadline; an answered one, when it was answered, and the answer
+    at = f"≤{clock(request.deadline)}" if request.status == "pending" else clock(request.answered or request.deadline)
+    says = request.answer if request.status in ("approved", "rejected") and request.answer else request.content
+    return (request.id, request.sender, request.to, Text(f"{mark} {request.status}", style=colour), at,
+            one_line(says or "—"))
 
 
 def clock(seconds: float) -> str:

@@ -146,4 +146,4 @@ class TeamProtocols(Extension):
         if self.member.team is None:
             console.print("[dim]no team yet, so no requests[/]")
             return
-        console.print(requests_table(self.member.team.name, self.requests.all()))
+        console.print(requests_table(self.member.team.name, self.requests.all(), console.width))
