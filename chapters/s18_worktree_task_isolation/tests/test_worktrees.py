@@ -180,3 +180,20 @@ def test_outside_a_repository_the_tools_say_so_and_nothing_breaks(tmp_path):
     result = results(model, 1)[0]
     assert result["is_error"] and result["content"].startswith(f"{tmp_path.resolve()} is not in a git repository.")
     assert not any("pruned" in line for line in view.texts) and not (tmp_path / ".harness" / "worktrees").exists()
+
+
+def test_plan_mode_lets_a_lane_be_read_but_not_changed_or_removed_even_where_rules_allow_it(repo):
+    settings(repo, {"permissions": {"allow": ["Bash(git log:*)", "Bash(git commit:*)", "WorktreeCloseout"]}})
+    agent, model, _ = agent_of(repo, [
+        tool_use("TaskCreate", subject="Look"),
+        tool_use("WorktreeCreate", name="look", task_id="1"),
+        tool_use("WorktreeRun", name="look", command="git log --oneline"),
+        tool_use("WorktreeRun", name="look", command="git commit --allow-empty -qm nothing"),
+        tool_use("WorktreeCloseout", name="look", action="remove"),
+        text("Only looked."),
+    ], mode="plan")
+    agent.run("plan it")
+    assert "base" in results(model, 3)[0]["content"] and not results(model, 3)[0].get("is_error")
+    assert results(model, 4)[0]["is_error"] and "plan mode" in results(model, 4)[0]["content"]
+    assert results(model, 5)[0]["is_error"] and "plan mode" in results(model, 5)[0]["content"]
+    assert (repo / ".harness" / "worktrees" / "look").is_dir()
