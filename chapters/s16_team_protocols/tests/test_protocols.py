@@ -94,9 +94,12 @@ def holding(entered: threading.Event, release: threading.Event):
 
 def test_shutdown_waits_for_the_running_tool_call_and_a_refusals_reason_reaches_the_lead(team):
     entered, release = threading.Event(), threading.Event()
-    ask = tool_use("SendMessage", to="alice", message={"type": "shutdown_request", "reason": "We are done."})
+    def ask():
+        return tool_use("SendMessage", to="alice", message={"type": "shutdown_request", "reason": "We are done."})
+
     agent, lead, models, waits = team(
-        [TEAM, spawn(), text("ok"), ask, text("Asked."), text("alice is busy."), ask, text("Asked again."),
+        [TEAM, spawn(), text("ok"), message(ask(), ask()), text("Asked."), text("alice is busy."), ask(),
+         text("Asked again."),
          text("alice stopped.")],
         {"alice": [tool_use("hold"),
                    tool_use("SendMessage", to="lead", message=reply("shutdown-1@alice", False,
@@ -108,6 +111,7 @@ def test_shutdown_waits_for_the_running_tool_call_and_a_refusals_reason_reaches_
     agent.run("start alice")
     assert entered.wait(20)
     agent.run("stop alice")  # while her tool call runs
+    assert "shutdown-1@alice still waits for alice's answer" in last_user(models["lead"].calls[4])
     requests = Requests(lead.team.folder)
     assert requests.get("shutdown-1@alice").status == "pending" and len(models["alice"].calls) == 1
     assert lead.team.state("alice")["status"] == "working"
@@ -190,6 +194,28 @@ def test_every_misuse_of_the_protocol_is_refused_with_a_reason(team):
     assert said[5] == (True, "You are not in plan mode: no approval is needed, do the work.")
     assert said[6] == (False, "Sent to lead.")  # JSON that is no protocol message is plain text
     assert Requests(lead.team.folder).all() == []
+
+
+def test_the_leads_misuses_are_refused_and_leave_the_request_pending(team):
+    send = [tool_use("SendMessage", to="carol", message={"type": "shutdown_request"}),
+            tool_use("SendMessage", to="lead", message={"type": "shutdown_request"}),
+            tool_use("SendMessage", to="lead", message=reply("plan-1@alice", True)),
+            tool_use("SendMessage", to="alice", message=reply("plan-1@alice", False)),
+            tool_use("SendMessage", to="alice", message={"type": "plan_approval_request"})]
+    agent, lead, models, waits = team(
+        [TEAM, spawn(plan_first=True), text("ok"), message(*send), text("Oops.")],
+        {"alice": [tool_use("ExitPlanMode", plan="The plan."), text("Waiting.")]}, after={"alice": {1: 3}})
+    agent.run("start alice")
+    agent.run(lead.session.inbox.next(timeout=20).prompt)
+    said = [r["content"] for r in models["lead"].calls[-1]["messages"][-1]["content"]]
+    assert said == ["Cannot ask 'carol' to shut down: no teammate has that name. Teammates: alice.",
+                    "Cannot ask 'lead' to shut down: that is you. Teammates: alice.",
+                    "plan-1@alice is alice's plan: send the answer to alice.",
+                    "Refusing needs feedback (what the plan must change): it is all the other side learns.",
+                    "A plan_approval_request is sent by ExitPlanMode{plan}, from plan mode."]
+    assert Requests(lead.team.folder).get("plan-1@alice").status == "pending"
+    waits.until_idle(lead, "alice")
+    assert lead.teammates["alice"].agent.config.permission_mode == "plan"
 
 
 class Clock:

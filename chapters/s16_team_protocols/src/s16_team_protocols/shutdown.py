@@ -41,6 +41,9 @@ def ask(member: TeamMember, requests: Requests, to: str, message: ProtocolMessag
         raise ToolError(f"Cannot ask {to!r} to shut down: {why}. Teammates: {', '.join(teammates) or 'none'}.")
     if team.state(to).get("status") == "stopped":
         raise ToolError(f"{to} is stopped already: there is nobody to ask.")
+    if waiting := [r for r in requests.all() if r.kind == "shutdown" and r.to == to and r.status == "pending"]:
+        raise ToolError(f"{waiting[0].id} still waits for {to}'s answer (until {clock(waiting[0].deadline)}); "
+                        "the answer reaches you as a message.")
     reason = (message.reason or "").strip()
     # 1. the record first: an answer can only find a request that exists
     request = requests.create("shutdown", LEAD, to, reason, timeout)
