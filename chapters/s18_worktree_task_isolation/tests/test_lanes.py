@@ -161,6 +161,17 @@ def test_prune_forgets_lanes_whose_folder_is_gone_and_keeps_their_branches(repo)
     assert lanes.get("here").status == "active"
 
 
+def test_a_lane_whose_folder_is_gone_still_guards_the_commits_on_its_branch(repo):
+    lanes = Lanes(repo)
+    lane = lanes.create("lost")
+    commit_in(lanes.path(lane), "notes.txt", "only on the branch\n")
+    shutil.rmtree(lanes.path(lane))
+    with pytest.raises(ToolError, match="has 1 commit that the main checkout does not"):
+        lanes.remove(lane)
+    lanes.remove(lane, force=True)
+    assert "lane/lost" not in sh(repo, "branch", "--list") and "lost" not in sh(repo, "worktree", "list")
+
+
 def test_from_a_subfolder_the_lane_work_dir_is_the_same_subfolder_of_the_lane(repo):
     (repo / "pkg").mkdir()
     commit_in(repo, "pkg/mod.py", "x = 1\n")

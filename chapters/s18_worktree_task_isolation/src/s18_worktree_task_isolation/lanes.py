@@ -133,7 +133,7 @@ class Lanes:
         """Delete the lane's folder and branch. Refused while it holds work that would be lost (changes
         not committed, commits not merged), unless `force`."""
         with self.lock:
-            if not force and self.path(lane).is_dir():
+            if not force:
                 self.refuse_to_lose(lane)
             before(lane)
             self.drop(lane)
@@ -142,12 +142,15 @@ class Lanes:
             return lane
 
     def refuse_to_lose(self, lane: Lane) -> None:
-        if dirty := changes(self.path(lane)):
+        """A ToolError if removing the lane would lose work: changes in its folder (if it still has
+        one), or commits on its branch (if it still has one) that the main checkout lacks."""
+        if self.path(lane).is_dir() and (dirty := changes(self.path(lane))):
             shown = ", ".join(line[3:] for line in dirty[:5]) + (", ..." if len(dirty) > 5 else "")
             raise ToolError(f"The lane {lane.name!r} has {len(dirty)} uncommitted change{'s' * (len(dirty) > 1)} "
                             f"({shown}); removing it would lose them. Commit them and merge, keep the lane, or "
                             "remove it with force: true to throw them away.")
-        if ahead := self.repo.ahead(lane.branch):
+        has_branch = run_git(self.repo.root, "rev-parse", "--verify", "--quiet", lane.branch).returncode == 0
+        if has_branch and (ahead := self.repo.ahead(lane.branch)):
             raise ToolError(f"The lane {lane.name!r} has {ahead} commit{'s' * (ahead > 1)} that the main checkout "
                             "does not: merge them, keep the lane, or remove it with force: true to throw them away.")
 
