@@ -94,13 +94,13 @@ def holding(entered: threading.Event, release: threading.Event):
 
 def test_shutdown_waits_for_the_running_tool_call_and_a_refusals_reason_reaches_the_lead(team):
     entered, release = threading.Event(), threading.Event()
+
     def ask():
         return tool_use("SendMessage", to="alice", message={"type": "shutdown_request", "reason": "We are done."})
 
     agent, lead, models, waits = team(
         [TEAM, spawn(), text("ok"), message(ask(), ask()), text("Asked."), text("alice is busy."), ask(),
-         text("Asked again."),
-         text("alice stopped.")],
+         text("Asked again."), text("alice stopped.")],
         {"alice": [tool_use("hold"),
                    tool_use("SendMessage", to="lead", message=reply("shutdown-1@alice", False,
                                                                     reason="Mid-task: the report is half written.")),
