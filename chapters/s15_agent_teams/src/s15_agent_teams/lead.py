@@ -66,6 +66,8 @@ class TeamLead(TeamMember):
         self.wait = wait
         self.clock = clock
         self.teammates: dict[str, Teammate] = {}  # name -> its handle (a Teammate or a ProcessTeammate)
+        self.process_args: list[str] = []
+        """Options a teammate process gets besides s15's own (a later chapter's: s17's `--idle-timeout`)."""
         self.busy = False  # a turn of the lead is running
         self.watcher: threading.Thread | None = None
         self.relay: AskRelay | None = None
@@ -121,7 +123,8 @@ class TeamLead(TeamMember):
         # 2. its own harness and loop: a thread here, or a process of its own
         if self.runs_as == "process":
             try:
-                self.teammates[name] = start_process(ctx.agent, self.session, name, self.team, mode)
+                self.teammates[name] = start_process(ctx.agent, self.session, name, self.team, mode,
+                                                     self.process_args)
             except (ValueError, OSError) as error:
                 self.team.write_state(name, {"role": args.role, "status": "stopped", "tokens": 0})
                 raise ToolError(f"Could not start {name} as a process: {error}") from None

@@ -75,6 +75,10 @@ class TeamMember(Extension):
         """`handler(agent, letter)`, called on every letter as it is received, before the model reads
         it (s16's protocols act on theirs here): it returns the letter to deliver, or None to keep it
         from the model. A handler that raises delivers the letter unchanged: nothing is lost."""
+        self.idle_handlers: list[Callable[[object], str | None]] = []
+        """`handler(agent)`, asked in order by a teammate's loop when it has no mail, before it waits
+        (s17 claims a task from the board here): a prompt to run next, or None. A handler that
+        raises `TeamStopped` ends the teammate's loop: it is stopped."""
 
     @property
     def mailbox(self) -> Mailbox | None:

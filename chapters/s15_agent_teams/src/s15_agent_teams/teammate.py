@@ -6,6 +6,8 @@ every tool call of a teammate passes the same gate as the lead's. The loop (`Tea
 
     wait for mail -> run with the letters as the prompt -> idle -> wait for mail -> ...  until stopped
 
+(A later chapter gives an idle teammate other work besides mail: `TeamMember.idle_handlers`.)
+
 It runs in a thread of the lead's process (`Teammate.start`), or as the main loop of a process of
 its own (`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T`, `teammate_main`, started by
 `start_process`): the mailbox and the task board are files, so nothing else changes.
@@ -71,11 +73,10 @@ class Teammate:
             self.agent.close()
 
     def loop(self) -> None:
-        while (letters := self.next_letters()) is not None:
+        while (prompt := self.next_prompt()) is not None:
             self.member.set_status("working")
-            announce(self.agent.view, letters)
             try:
-                self.agent.run(as_prompt(letters))
+                self.agent.run(prompt)
             except TeamStopped:
                 return
             except Exception as error:
@@ -86,15 +87,24 @@ class Teammate:
                 if self.member.team is not None:  # the lead hears it, as it would from the teammate
                     self.member.team.mailbox(LEAD).send(
                         self.name, f"[from the harness: my turn ended early: {why}. I am idle; a message wakes me.]")
-            self.member.set_status("idle")
 
-    def next_letters(self):
-        """The next letters, waiting for them while idle; None once the team stops."""
+    def next_prompt(self) -> str | None:
+        """The next prompt: the letters that arrived; else what an idle handler finds (s17: a task);
+        else wait, idle, and look again. None once the team stops or a handler stops this teammate."""
         mailbox = self.member.mailbox
         while not self.member.stopping.is_set():
             mailbox.bell.clear()  # subtle: before the look, so a letter sent after it rings the bell
             if letters := self.member.receive(self.agent):
-                return letters
+                announce(self.agent.view, letters)
+                return as_prompt(letters)
+            try:
+                for handler in self.member.idle_handlers:
+                    if prompt := handler(self.agent):
+                        return prompt
+            except TeamStopped:
+                return None
+            if self.member.status != "idle":  # subtle: only now, as it waits: a handler's work is work
+                self.member.set_status("idle")
             self.wait(mailbox.bell, self.poll)
         return None
 
@@ -165,10 +175,11 @@ class ProcessTeammate:
         return ended
 
 
-def start_process(lead, session: Session, name: str, team, mode: str | None = None) -> ProcessTeammate:
+def start_process(lead, session: Session, name: str, team, mode: str | None = None,
+                  extra_args: list[str] = ()) -> ProcessTeammate:
     """`python -m s15_agent_teams.teammate CHAPTER --teammate NAME --team T ...` in the work dir: the
     running chapter's harness (`main` below) as one teammate, in permission mode `mode` (else the
-    lead's). The model settings
+    lead's), with a later chapter's options `extra_args`. The model settings
     go through its stdin (a key never in an argument list or a file); its output to its log."""
     from s01_agent_loop.cli.trace import TracingModel
 
@@ -181,7 +192,7 @@ def start_process(lead, session: Session, name: str, team, mode: str | None = No
             "--workdir", str(session.workdir), "--permission-mode", mode or lead.config.permission_mode,
             "--max-turns", str(session.args.max_turns or DEFAULT_MAX_TURNS), "--model", lead.config.model]
     log = open(team.log_path(name), "ab")  # noqa: SIM115 - closed by ProcessTeammate.join
-    process = start(argv + (["--verbose"] if session.args.verbose else []), session.workdir,
+    process = start(argv + list(extra_args) + (["--verbose"] if session.args.verbose else []), session.workdir,
                     stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
     fields = {"api_key": settings.api_key, "auth_token": settings.auth_token, "base_url": settings.base_url,
               "model": lead.config.model}
