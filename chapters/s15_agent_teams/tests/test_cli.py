@@ -7,15 +7,11 @@ import argparse
 
 import pytest
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.inbox import Inbox
-from s01_agent_loop.cli.settings import Settings
-from s01_agent_loop.cli.testing import RecordingView, run_chapter
-from s01_agent_loop.model import AnthropicModel
+from s01_agent_loop.cli import parse_args
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.processes import marked
-from s01_agent_loop.scripted import ScriptedServer, step
-from s15_agent_teams import TeamLead
+from s01_agent_loop.scripted import step
+from s15_agent_teams.testing import process_team
 from s15_agent_teams.wiring import CHAPTER
 
 
@@ -42,28 +38,18 @@ def test_a_teammate_process_shares_the_mailboxes_and_the_board(tmp_path):
         step("Greeted.", agent="alice", expect={"tool_result_contains": "Sent to lead."}),
         step("alice says hello.", expect={"last_user_contains": "hello from a process"}),
     ]
-    with ScriptedServer(script) as server:
-        settings = Settings(api_key="scripted", base_url=server.url, model="claude-test")
-        args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions", "--teammates-as", "process"])
-        inbox = Inbox()
-        agent = CHAPTER.build(Session(AnthropicModel(settings), AgentConfig(model="claude-test"), tmp_path,
-                                      RecordingView(), args, interactive=False, inbox=inbox))
-        lead = TeamLead.of(agent)
-        try:
-            agent.run("greet me through a teammate")
-            posted = inbox.next(timeout=60)  # the watcher polls: the mail came from another process
-            assert posted is not None and "hello from a process" in posted.prompt, lead.team.log_path("alice").read_text()
-            assert agent.run(posted.prompt) == "alice says hello."
-            process = lead.teammates["alice"].process
-            assert lead.team.state("alice")["pid"] == process.pid
-        finally:
-            agent.close()
-        assert process.poll() is not None and not marked(process.tree)
-        assert lead.team.state("alice")["status"] == "stopped"
-        from s12_task_system import TaskBoard
+    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox):
+        agent.run("greet me through a teammate")
+        posted = inbox.next(timeout=60)  # the watcher polls: the mail came from another process
+        assert posted is not None and "hello from a process" in posted.prompt, lead.team.log_path("alice").read_text()
+        assert agent.run(posted.prompt) == "alice says hello."
+        process = lead.teammates["alice"].process
+        assert lead.team.state("alice")["pid"] == process.pid
+    assert process.poll() is not None and not marked(process.tree)
+    assert lead.team.state("alice")["status"] == "stopped"
+    from s12_task_system import TaskBoard
 
-        assert TaskBoard(tmp_path).get("1").status == "completed"
-    server.assert_done()
+    assert TaskBoard(tmp_path).get("1").status == "completed"
 
 
 def test_the_teammate_options_are_hidden_and_the_process_option_is_offered(capsys):

@@ -13,29 +13,8 @@ from s01_agent_loop.cli.inbox import Inbox
 from s01_agent_loop.cli.testing import RecordingView, wait_until
 from s01_agent_loop.scripted import ScriptedModel
 from s15_agent_teams import TeamLead
+from s15_agent_teams.testing import Waits
 from s16_team_protocols.wiring import CHAPTER
-
-
-class Waits:
-    """The teammates' `wait`: it wakes only when the mailbox's bell rings, never by time, and it
-    tells the test that the mailbox's owner waits (its run is over)."""
-
-    def __init__(self):
-        self.events: dict[int, threading.Event] = {}
-        self.lock = threading.Lock()
-
-    def waiting(self, bell: threading.Event) -> threading.Event:
-        with self.lock:
-            return self.events.setdefault(id(bell), threading.Event())
-
-    def __call__(self, bell: threading.Event, seconds: float) -> bool:
-        self.waiting(bell).set()
-        return bell.wait(30)
-
-    def until_idle(self, lead: TeamLead, name: str, timeout: float = 20) -> None:
-        event = self.waiting(lead.team.mailbox(name).bell)
-        assert event.wait(timeout), f"{name} never went idle"
-        event.clear()
 
 
 @pytest.fixture

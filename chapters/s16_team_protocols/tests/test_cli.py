@@ -4,15 +4,10 @@ work across the process boundary."""
 
 from __future__ import annotations
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.inbox import Inbox
-from s01_agent_loop.cli.settings import Settings
-from s01_agent_loop.cli.testing import RecordingView, run_chapter
-from s01_agent_loop.model import AnthropicModel
+from s01_agent_loop.cli.testing import run_chapter
 from s01_agent_loop.processes import marked
-from s01_agent_loop.scripted import ScriptedServer, step
-from s15_agent_teams import TeamLead
+from s01_agent_loop.scripted import step
+from s15_agent_teams.testing import process_team
 from s16_team_protocols import Requests
 from s16_team_protocols.wiring import CHAPTER
 
@@ -59,27 +54,17 @@ def test_a_plan_first_teammate_process_is_approved_then_shuts_itself_down(tmp_pa
                  "type": "shutdown_response", "request_id": "shutdown-1@alice", "approve": True}}}]),
         step("alice has stopped.", expect={"last_user_contains": 'approve="true"'}),
     ]
-    with ScriptedServer(script) as server:
-        settings = Settings(api_key="scripted", base_url=server.url, model="claude-test")
-        args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions", "--teammates-as", "process"])
-        inbox = Inbox()
-        agent = CHAPTER.build(Session(AnthropicModel(settings), AgentConfig(model="claude-test"), tmp_path,
-                                      RecordingView(), args, interactive=False, inbox=inbox, chapter=CHAPTER))
-        lead = TeamLead.of(agent)
-        try:
-            agent.run("have alice write hello.txt, with a plan first")
-            process = lead.teammates["alice"].process
-            for expected in ("plan_approval_request", "hello.txt is written.", "shutdown_response"):
-                posted = inbox.next(timeout=60)  # the watcher polls: the mail comes from another process
-                assert posted is not None and expected in posted.prompt, lead.team.log_path("alice").read_text()
-                agent.run(posted.prompt)
-            assert process.wait(20) == 0  # she ended on her own: her approval ended her loop
-            log = lead.team.log_path("alice").read_text()
-            assert "permission denied: plan mode" in log and "plan-1@alice approved: permission mode" in log
-        finally:
-            agent.close()
-        assert not marked(process.tree)
-        assert (tmp_path / "hello.txt").read_text() == "hi\n" and lead.team.state("alice")["status"] == "stopped"
-        assert [(r.id, r.status) for r in Requests(lead.team.folder).all()] == [("plan-1@alice", "approved"),
-                                                                                 ("shutdown-1@alice", "approved")]
-    server.assert_done()
+    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox):
+        agent.run("have alice write hello.txt, with a plan first")
+        process = lead.teammates["alice"].process
+        for expected in ("plan_approval_request", "hello.txt is written.", "shutdown_response"):
+            posted = inbox.next(timeout=60)  # the watcher polls: the mail comes from another process
+            assert posted is not None and expected in posted.prompt, lead.team.log_path("alice").read_text()
+            agent.run(posted.prompt)
+        assert process.wait(20) == 0  # she ended on her own: her approval ended her loop
+        log = lead.team.log_path("alice").read_text()
+        assert "permission denied: plan mode" in log and "plan-1@alice approved: permission mode" in log
+    assert not marked(process.tree)
+    assert (tmp_path / "hello.txt").read_text() == "hi\n" and lead.team.state("alice")["status"] == "stopped"
+    assert [(r.id, r.status) for r in Requests(lead.team.folder).all()] == [("plan-1@alice", "approved"),
+                                                                             ("shutdown-1@alice", "approved")]

@@ -17,6 +17,7 @@ from s01_agent_loop.cli.inbox import Inbox
 from s01_agent_loop.cli.testing import RecordingView
 from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s15_agent_teams import TeamLead
+from s15_agent_teams.testing import Waits
 from s17_autonomous_agents import Autonomy
 from s17_autonomous_agents.wiring import CHAPTER
 
@@ -37,22 +38,15 @@ class Clock:
             return self.now
 
 
-class Waits:
-    """The `wait` of the teammates and of the lead's watcher. It tells the test that a mailbox's
-    owner waits (a teammate waits only when it has nothing to do). The lead's watcher waits for its
-    bell, never by time. A teammate: with `ticking`, its wait is the time it would have waited, on
-    the test's clock, returned at once (`on_tick(now)` may act at a moment of the test's choosing);
-    without, it waits for its bell as the watcher does."""
+class TickingWaits(Waits):
+    """s15's `Waits`, and a clock: with `ticking`, a teammate's wait is the time it would have
+    waited, on the test's clock, returned at once (`on_tick(now)` may act at a moment of the test's
+    choosing); without, it waits for its bell as the lead's watcher always does."""
 
     def __init__(self, clock: Clock, ticking: bool = False, on_tick=None):
+        super().__init__()
         self.clock, self.ticking, self.on_tick = clock, ticking, on_tick
         self.lead: TeamLead | None = None
-        self.events: dict[int, threading.Event] = {}  # id of a bell -> set when someone waits on it
-        self.lock = threading.Lock()
-
-    def waiting(self, bell: threading.Event) -> threading.Event:
-        with self.lock:
-            return self.events.setdefault(id(bell), threading.Event())
 
     def __call__(self, bell: threading.Event, seconds: float) -> bool:
         self.waiting(bell).set()
@@ -62,12 +56,6 @@ class Waits:
         if self.on_tick:
             self.on_tick(now)
         return bell.is_set()
-
-    def until_idle(self, lead: TeamLead, name: str, timeout: float = 20) -> None:
-        """Block until teammate `name` waits: it has nothing to do."""
-        event = self.waiting(lead.team.mailbox(name).bell)
-        assert event.wait(timeout), f"{name} never went idle"
-        event.clear()
 
 
 @pytest.fixture
@@ -85,7 +73,7 @@ def team(tmp_path):
         agent = CHAPTER.build(session)
         lead = TeamLead.of(agent)
         clock = Clock()
-        waits = Waits(clock, ticking, on_tick)
+        waits = TickingWaits(clock, ticking, on_tick)
         waits.lead = lead
         lead.models, lead.wait = models.__getitem__, waits
 
