@@ -336,3 +336,21 @@ def test_drop_unplugs_an_extension_and_its_tools_and_close_ends_the_session(tmp_
     assert Planner.of(agent) is None
     agent.close()
     assert events == ["other SessionEnd"]
+
+
+def test_a_tool_may_bring_its_own_schema_and_send_image_blocks(tmp_path):
+    """For a tool declared elsewhere (an MCP server's, s19): its JSON schema is sent as it is, any
+    object passes `AnyInput`, and a result's `blocks` follow its text in the tool_result."""
+    from s02_tool_use.tools import AnyInput
+
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}
+    shown = Tool("shown", "Returns a picture.", AnyInput,
+                 lambda args, ctx: ToolResult(f"n={args.model_dump()['n']}", blocks=[image]), input_schema=schema)
+    assert shown.spec()["input_schema"] == schema
+    agent, model = harness(tmp_path, [tool_use("shown", n=3), tool_use("shown", n=4), text("done")], tools=(shown,))
+    agent.run("go")
+    assert results(agent)[0]["content"] == [{"type": "text", "text": "n=3"}, image]
+    assert ToolResult("x", blocks=[image]).with_note("note").blocks == [image]  # a note keeps the image
+    assert ToolResult("", blocks=[image]).sent() == [image]  # no empty text block
+    assert ToolResult("plain").sent() == "plain"

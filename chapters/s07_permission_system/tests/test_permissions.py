@@ -235,3 +235,17 @@ def test_default_mode_comes_from_the_most_specific_settings_file(tmp_path):
     assert (mode, file.scope) == ("plan", "local")
     with pytest.raises(ValueError, match="'default', 'acceptEdits', 'plan' or 'bypassPermissions'"):
         HarnessConfig(model="m", permission_mode="sideways")
+
+
+def test_plan_mode_lets_a_tool_that_declares_it_only_reads_be_asked_not_refused(tmp_path):
+    """An MCP tool (s19) has no kind, so default mode asks; in plan mode one whose server says it
+    changes nothing is asked like in default mode, and one that may change something is refused."""
+    from s02_tool_use.tools import AnyInput
+
+    settle(tmp_path, {"allow": ["mcp__notes__look"]})
+    look = Tool("mcp__notes__look", "Reads.", AnyInput, lambda args, ctx: "seen", read_only=True)
+    touch = Tool("mcp__notes__touch", "Writes.", AnyInput, lambda args, ctx: "touched")
+    allowed, refused = run_calls(tmp_path, [("mcp__notes__look", {}), ("mcp__notes__touch", {})],
+                                 Permissions(home=tmp_path / "home"), mode="plan", tools=[look, touch])
+    assert allowed["content"] == "seen" and not allowed.get("is_error")
+    assert refused["is_error"] and "plan mode" in refused["content"]

@@ -97,3 +97,15 @@ def test_save_rule_merges_into_settings_local_json(tmp_path):
     with pytest.raises(ValueError, match="not changing it"):
         save_rule(tmp_path, "allow", "Bash(x:*)")
     assert local.read_text(encoding="utf-8") == "{broken"
+
+
+@pytest.mark.parametrize("rule, tool, covered", [
+    ("mcp__git", "mcp__git__status", True),
+    ("mcp__git__*", "mcp__git__status", True),  # Claude Code also accepts the wildcard form
+    ("mcp__git__status", "mcp__git__status", True),
+    ("mcp__git", "mcp__github__status", False),  # a whole server, not a prefix of its name
+    ("mcp__git__*", "mcp__gitx__status", False),
+    ("mcp__*", "mcp__git__status", False),  # no wildcard over servers
+])
+def test_mcp_rules_cover_a_server_or_one_tool(rule, tool, covered):
+    assert parse_rule(rule, "deny").covers(tool) is covered

@@ -84,6 +84,9 @@ class Agent:
         self.messages: list[dict] = []  # the conversation, in Messages API form
         self.n_turns = 0  # model calls so far
         self.n_tool_calls = 0
+        self.on_block = None
+        """When set, the model hands it each content block as soon as the stream has finished it
+        (s20 starts read-only tools then); left None, models need not know the keyword."""
 
     def run(self, prompt: str) -> str:
         """Work on `prompt` until the model stops asking for tools; return its final text.
@@ -134,6 +137,8 @@ class Agent:
 
     def call_model(self, request: dict):
         """One model call; its text streams to the view as it arrives."""
+        if self.on_block is not None:
+            return self.model.query(request, on_text=self.view.model_text, on_block=self.on_block)
         return self.model.query(request, on_text=self.view.model_text)
 
     def request(self) -> dict:
@@ -150,20 +155,25 @@ class Agent:
         """Run every tool call and send all the results back in one user message, in order."""
         results = []
         try:
-            for call in calls:
-                results.append(self.run_tool(call))
+            self.run_tools(calls, results)
         finally:
             # subtle: every tool_use must get exactly one tool_result, even when Ctrl-C stops the batch
             for call in calls[len(results) :]:
                 results.append(tool_result(call.id, "[interrupted by the user; it did not finish]", True))
             self.add_user(results)
 
+    def run_tools(self, calls: list, results: list[dict]) -> None:
+        """Run the calls one after another, appending each `tool_result` to `results` as it comes
+        (s20 runs read-only ones side by side; whatever is missing at a Ctrl-C, `answer` fills in)."""
+        for call in calls:
+            results.append(self.run_tool(call))
+
     def run_tool(self, call) -> dict:
         """Run one tool call and return its `tool_result` block."""
         self.n_tool_calls += 1
         self.view.tool_start(call.name, call.input)
         output, is_error = self.execute(call)
-        self.view.tool_end(call.name, output, is_error)
+        self.view.tool_end(call.name, content_text(output), is_error)
         return tool_result(call.id, output, is_error)
 
     def execute(self, call) -> tuple[str, bool]:
@@ -196,11 +206,20 @@ class Agent:
 # ---------------------------------------------------------------------------------------------
 
 
-def tool_result(tool_use_id: str, content: str, is_error: bool = False) -> dict:
+def tool_result(tool_use_id: str, content: str | list[dict], is_error: bool = False) -> dict:
+    """`content`: text, or a list of text and image blocks (a later chapter's tools may send images)."""
     block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": encodable(content)}
     if is_error:
         block["is_error"] = True
     return block
+
+
+def content_text(content: str | list[dict]) -> str:
+    """A tool_result's content as text for the user: the text blocks, `[image]` for each image."""
+    if isinstance(content, str):
+        return content
+    return "\n".join(block.get("text", "") if block.get("type") == "text" else f"[{block.get('type')}]"
+                     for block in content)
 
 
 def reply_text(reply) -> str:

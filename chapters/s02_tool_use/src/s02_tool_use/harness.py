@@ -185,8 +185,9 @@ class Harness(Agent):
 
     # tool calls ------------------------------------------------------------------------------
 
-    def execute(self, block) -> tuple[str, bool]:
-        """Run one tool call through the extension points and the registry."""
+    def execute(self, block) -> tuple[str | list[dict], bool]:
+        """Run one tool call through the extension points and the registry: the result's content
+        (text, or text and image blocks: `ToolResult.sent`) and whether it is an error."""
         call = ToolCall(block.id, block.name, block.input)
         # 1. the extensions' verdict: a denial is the result the model gets
         verdict = self.verdict(call)
@@ -204,7 +205,7 @@ class Harness(Agent):
         finally:
             if whole is not None:  # the whole output, unless an extension kept it (moved it away)
                 whole.unlink(missing_ok=True)
-        return result.content, result.is_error
+        return result.sent(), result.is_error
 
     def verdict(self, call: ToolCall) -> Verdict:
         """Ask every extension about the call, fold the answers, and settle an "ask"."""

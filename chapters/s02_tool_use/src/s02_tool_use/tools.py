@@ -12,11 +12,11 @@ loop never stops because the model made a mistake.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class ToolError(Exception):
@@ -55,12 +55,24 @@ class Tool:
     match; when the field is left out, the work dir."""
     tip: str | None = None
     """One line on when and how to use it, for the system prompt's tool guidance (s10)."""
+    input_schema: dict | None = None
+    """A JSON schema sent as it is, instead of the one `input_model` gives: a tool declared
+    elsewhere (an MCP server's, s19), whose `input_model` then only checks that the input is an
+    object (`AnyInput`) and leaves the rest to whoever runs it."""
 
     def spec(self) -> dict:
         """The tool definition sent in the request's `tools` list."""
+        if self.input_schema is not None:
+            return {"name": self.name, "description": self.description, "input_schema": self.input_schema}
         schema = self.input_model.model_json_schema()
         schema.pop("title", None)
         return {"name": self.name, "description": self.description, "input_schema": schema}
+
+
+class AnyInput(BaseModel):
+    """The input model of a tool with its own `input_schema`: any JSON object, every field kept."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 @dataclass
@@ -85,11 +97,21 @@ class ToolResult:
     """A file holding the whole output when `content` holds only its head and tail (bash). s06
     keeps it for the model to read; if nobody does, the harness deletes it after the call."""
 
+    blocks: list[dict] | None = field(default=None, compare=False)
+    """Content blocks sent after the text, e.g. `{"type": "image", "source": {...}}` (an MCP tool's
+    image, s19). Whoever rewrites `content` (a spill, a hook's note) keeps them."""
+
     def with_note(self, note: str) -> ToolResult:
         """This result with `note` appended as lines of its own (so `files` stays in step)."""
         content = f"{self.content}\n\n{note}"
         files = None if self.files is None else [*self.files, *[None] * (content.count("\n") - self.content.count("\n"))]
-        return ToolResult(content, self.is_error, files, self.output_file)
+        return replace(self, content=content, files=files)
+
+    def sent(self) -> str | list[dict]:
+        """The tool_result's `content`: the text alone, or a text block followed by `blocks`."""
+        if not self.blocks:
+            return self.content
+        return [*([{"type": "text", "text": self.content}] if self.content.strip() else []), *self.blocks]
 
 
 @dataclass

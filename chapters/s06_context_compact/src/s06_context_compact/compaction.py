@@ -113,8 +113,9 @@ class Compactor(Extension):
             if whole is not None:  # the tool cut its output; the file holds all of it
                 last = result.content.rsplit("\n", 1)[-1]
                 note = f"\n{last}" if last.startswith("[") and "cut ...]" not in last else ""  # `[exit code 1]`
-                return ToolResult(spill_file(agent.workdir, call.id, whole) + note, result.is_error)
-            return ToolResult(spill(agent.workdir, call.id, result.content), result.is_error)
+                return ToolResult(spill_file(agent.workdir, call.id, whole) + note, result.is_error,
+                                  blocks=result.blocks)
+            return ToolResult(spill(agent.workdir, call.id, result.content), result.is_error, blocks=result.blocks)
         except OSError as error:  # a full disk must not stop the loop: the output goes in whole
             self.notice(agent, f"could not save a large output ({error}); it stays in the conversation")
             return None

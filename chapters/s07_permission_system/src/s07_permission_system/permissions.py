@@ -114,7 +114,7 @@ class Permissions(Extension):
         #    command that only reads, `ls` or `git log`, is a read)
         if mode == "bypassPermissions":
             return Decision("allow", "bypassPermissions mode")
-        if mode == "plan" and kind not in ("read", "internal") and not self.only_reads(call, kind):
+        if mode == "plan" and kind not in ("read", "internal") and not self.only_reads(call, tool):
             return Decision("deny", "plan mode refuses edits and shell commands",
                             message=PLAN_DENIAL.format(what=describe(call)))
         if kind == "internal":
@@ -133,9 +133,13 @@ class Permissions(Extension):
         return Decision("ask", f"{mode} mode asks before {what}", suggestions=self.suggest(agent, call))
 
     @staticmethod
-    def only_reads(call: ToolCall, kind: str | None) -> bool:
+    def only_reads(call: ToolCall, tool) -> bool:
+        """A call plan mode lets through besides reads: a shell command that only reads, or a tool
+        that declares it changes nothing (`Tool.read_only`, e.g. an MCP tool whose server says so)."""
+        if tool is not None and tool.read_only:
+            return True
         command = call.input.get("command") if isinstance(call.input, dict) else None
-        return kind == "shell" and isinstance(command, str) and read_only_command(command)
+        return tool is not None and tool.kind == "shell" and isinstance(command, str) and read_only_command(command)
 
     def ask(self, agent, call: ToolCall, verdict: Verdict) -> Verdict:
         """Turn the folded ask into allow or deny: the user's answer, or a denial with no terminal."""

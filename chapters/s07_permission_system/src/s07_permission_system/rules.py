@@ -6,7 +6,8 @@
     "Bash(npm test)"          exactly this command
     "Read(./secrets/**)"      paths, gitignore style, for every tool of kind read (read_file, glob, grep)
     "Edit(src/**)"            paths for every tool of kind edit (write_file, edit_file)
-    "TodoWrite", "mcp__git"   any tool by its name (an MCP server's tools by their prefix)
+    "TodoWrite", "mcp__git"   any tool by its name (an MCP server's tools by their prefix;
+                              `mcp__git__*` says the same)
 
 Path specifiers are anchored like Claude Code's: `//abs/path` absolute, `~/path` in the home
 folder, `/path` and `./path` and `path` in the work dir; a pattern with no `/` (`*.env`) matches at
@@ -68,7 +69,9 @@ class Rule:
             return True
         if kind is not None and RULE_KINDS.get(self.tool) == kind:
             return True
-        return self.tool.startswith("mcp__") and tool_name.startswith(self.tool + "__")
+        # an MCP server's tools by their prefix: `mcp__git` and `mcp__git__*` cover `mcp__git__status`
+        server = self.tool.removesuffix("__*")
+        return server.startswith("mcp__") and "*" not in server and tool_name.startswith(server + "__")
 
     def matches_command(self, words: list[str]) -> bool:
         """A `Bash(...)` rule against the words of one simple command."""
