@@ -32,8 +32,10 @@ class AnthropicModel:
             max_retries=self.max_retries,
         )
 
-    def query(self, request: dict, on_text=None):
-        """Stream one reply, passing text to `on_text` as it arrives; return the whole `Message`.
+    def query(self, request: dict, on_text=None, on_block=None):
+        """Stream one reply, passing text to `on_text` as it arrives, and each content block to
+        `on_block` as soon as the stream has finished it (s20 starts read-only tools early); return
+        the whole `Message`.
         subtle: a stream a proxy closes cleanly mid-reply ends without `message_stop`, and the SDK
         returns what it got as if it were whole; that is an `IncompleteReply`, not an answer."""
         with self.open_stream(request) as stream:
@@ -41,6 +43,8 @@ class AnthropicModel:
             for event in readable(stream):
                 if event.type == "text" and on_text:
                     on_text(event.text)
+                elif event.type == "content_block_stop" and on_block:
+                    on_block(event.content_block)
                 complete = complete or event.type == "message_stop"
             if not complete:
                 raise IncompleteReply("the reply stream ended before its message_stop event: the connection "

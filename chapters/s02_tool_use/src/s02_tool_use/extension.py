@@ -12,6 +12,7 @@ brackets):
     pre_tool_use      a `Verdict` on a tool call: allow, ask or deny, maybe a rewritten input [PreToolUse]
     ask               turn an "ask" into allow or deny (s07 asks the user)
     post_tool_use     rewrite or annotate a tool result, last extension first   [PostToolUse]
+    run_tools         take over running a reply's calls (s20: side by side)
     on_event("Stop")  the model wants to stop; block to keep going              [Stop]
     on_event("SessionEnd")  the session is over: stop what you started           [SessionEnd]
 
@@ -143,9 +144,15 @@ class Extension:
     def post_tool_use(self, agent, call: ToolCall, result: ToolResult) -> ToolResult | None:
         """After a tool ran: return a replacement result, or None to keep it."""
 
+    def run_tools(self, agent, calls: list, results: list[dict]) -> bool:
+        """Take over running a reply's calls (s20 runs read-only ones side by side): append one
+        tool_result per call to `results`, in call order, each through `agent.verdict`, the tool and
+        `agent.after_tool`, and return True; False (the default) leaves them to the harness."""
+        return False
+
 
 POINTS = ("on_event", "before_request", "system_prompt", "shape_request", "wrap_model_call", "pre_tool_use",
-          "ask", "post_tool_use")
+          "ask", "post_tool_use", "run_tools")
 """The extension points, in the order a turn meets them (`/extensions` lists who plugs into each)."""
 
 

@@ -25,7 +25,7 @@ from s01_agent_loop.cli.chapter import SlashCommand
 from s01_agent_loop.errors import AgentStop
 
 from .extension import Extension, Outcome, Section, Verdict, fold
-from .tools import ToolCall, ToolContext, ToolRegistry
+from .tools import ToolCall, ToolContext, ToolRegistry, ToolResult
 
 IDENTITY = """You are a coding agent working in the folder {workdir}; every path is relative to it.
 Read before you change: use read_file, glob and grep to look, edit_file for small changes and
@@ -192,12 +192,16 @@ class Harness(Agent):
         # 1. the extensions' verdict: a denial is the result the model gets
         verdict = self.verdict(call)
         if verdict.behavior == "deny":
-            return verdict.message or f"Permission to use {call.name} was denied: {verdict.reason}.", True
+            return refusal(call, verdict), True
         # 2. the registry validates the input and turns every failure into an error result
         self.view.tool_running(call.name)
         result = self.tools.call(call.name, call.input, ToolContext(self.workdir, self))
-        # 3. any extension may rewrite the result, innermost first: the way back out, as in
-        #    wrap_model_call (the gate that judged the call last is the first to see its result)
+        result = self.after_tool(call, result)  # 3. post_tool_use
+        return result.sent(), result.is_error
+
+    def after_tool(self, call: ToolCall, result: ToolResult) -> ToolResult:
+        """Any extension may rewrite the result, innermost first: the way back out, as in
+        wrap_model_call (the gate that judged the call last is the first to see its result)."""
         whole = result.output_file
         try:
             for extension in reversed(self.extensions):
@@ -205,10 +209,21 @@ class Harness(Agent):
         finally:
             if whole is not None:  # the whole output, unless an extension kept it (moved it away)
                 whole.unlink(missing_ok=True)
-        return result.sent(), result.is_error
+        return result
+
+    def run_tools(self, calls: list, results: list[dict]) -> None:
+        """A reply's calls: run by the first extension that takes them (s20 runs read-only ones
+        side by side), else one after another as in s01."""
+        if not any(extension.run_tools(self, calls, results) for extension in self.extensions):
+            super().run_tools(calls, results)
 
     def verdict(self, call: ToolCall) -> Verdict:
         """Ask every extension about the call, fold the answers, and settle an "ask"."""
+        return self.settle(call, self.judge(call))
+
+    def judge(self, call: ToolCall) -> Verdict:
+        """What the extensions say about the call, folded, before anyone is asked (s20 starts a
+        call while the reply still streams only when this is an allow)."""
         said = []
         for extension in self.extensions:
             verdict = extension.pre_tool_use(self, call)
@@ -219,14 +234,17 @@ class Harness(Agent):
             said.append(verdict)
             if verdict.behavior == "deny":
                 break  # nothing outranks a deny; the rest need not be asked
-        verdict = fold(said)
-        if verdict.behavior == "ask":
-            answers = (ext.ask(self, call, verdict) for ext in self.extensions)
-            verdict = next((answer for answer in answers if answer), None) or Verdict(
-                "deny", "it needs approval and nothing here can ask for it",
-                message=f"Permission to use {call.name} was denied: it needs approval ({verdict.reason}), "
-                        "and this harness has no way to ask the user.")
-        return verdict
+        return fold(said)
+
+    def settle(self, call: ToolCall, verdict: Verdict) -> Verdict:
+        """An "ask" answered by the first extension that can ask (s07 asks the user), else denied."""
+        if verdict.behavior != "ask":
+            return verdict
+        answers = (ext.ask(self, call, verdict) for ext in self.extensions)
+        return next((answer for answer in answers if answer), None) or Verdict(
+            "deny", "it needs approval and nothing here can ask for it",
+            message=f"Permission to use {call.name} was denied: it needs approval ({verdict.reason}), "
+                    "and this harness has no way to ask the user.")
 
     def finished(self, reply) -> bool:
         if not super().finished(reply):
@@ -237,3 +255,8 @@ class Harness(Agent):
             self.add_user([{"type": "text", "text": stop.block}])
             return False
         return True
+
+
+def refusal(call: ToolCall, verdict: Verdict) -> str:
+    """The result a denied call gets: the verdict's own message, or the usual one."""
+    return verdict.message or f"Permission to use {call.name} was denied: {verdict.reason}."

@@ -37,13 +37,13 @@ class TracingModel:
         self.path = Path(path)
         self.n = 0
 
-    def query(self, request: dict, on_text=None):
+    def query(self, request: dict, on_text=None, **callbacks):
         self.n += 1
         n = self.n
         self.write({"kind": "request", "n": n, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "request": request})
         start = time.perf_counter()
         try:
-            reply = self.model.query(request, on_text=on_text)
+            reply = self.model.query(request, on_text=on_text, **callbacks)
         except BaseException as error:
             self.write({"kind": "error", "n": n, "seconds": round(time.perf_counter() - start, 3),
                         "error": f"{type(error).__name__}: {error}"})

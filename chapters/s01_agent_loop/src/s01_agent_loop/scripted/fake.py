@@ -64,8 +64,10 @@ class ScriptedModel:
         self.cache = PromptCache()
         self._played_ids: set[str] = set()
 
-    def query(self, request: dict, on_text: Callable[[str], None] | None = None) -> Message:
-        """Check `request` (the keyword arguments of `messages.create`), then play the next reply."""
+    def query(self, request: dict, on_text: Callable[[str], None] | None = None,
+              on_block: Callable[[object], None] | None = None) -> Message:
+        """Check `request` (the keyword arguments of `messages.create`), then play the next reply;
+        `on_text` gets each text block, `on_block` each block, in order, as a stream would give them."""
         body = json.loads(json.dumps(request, default=_plain))
         self.calls.append(body)
         problems = check_request(body)
@@ -87,6 +89,8 @@ class ScriptedModel:
         for block in reply.content:
             if block.type == "text" and on_text:
                 on_text(block.text)
+            if on_block:
+                on_block(block)
         return reply
 
     def assert_done(self) -> None:
