@@ -1,8 +1,10 @@
 """What the user sees: the `View` of the command line, drawn with rich.
 
 While waiting for the model: a spinner. While it writes: its Markdown, re-rendered as it streams.
-Tool calls: one line each, then the first lines of the result. Under `-q` all of this goes to
-stderr, so stdout carries only the final answer.
+Tool calls: one line each, then the first lines of the result. Several calls may run at once
+(s20): one spinner names them all, and a result whose call line is no longer the last one printed
+gets a line saying whose it is. Under `-q` all of this goes to stderr, so stdout carries only the
+final answer.
 
 Off a terminal (`-q 2>log`, a pipe) nothing can be redrawn, so there is no spinner and no live
 display (a spinner is a `Live` with its own thread, started and stopped on every model call), and
@@ -35,8 +37,13 @@ class ConsoleView(View):
         self.indent = indent  # nested runs (subagents) are drawn indented
         self.buffer = ""
         self.status = None
+        self.status_of_tools = False  # the spinner is the running tools' (not the model's)
         self.live = None
         self.tool_drew = False  # a running tool called `show`
+        self.running: list[str] = []  # the tools running now, by name (several at once in s20)
+        self.running_since = 0.0
+        self.waiting: list[tuple[str, str]] = []  # (name, input shown) of calls announced, not ended
+        self.last_call: tuple[str, str] | None = None  # the call whose line was printed last
 
     def model_start(self) -> None:
         self.stop_spinner()  # subtle: one spinner at a time, whatever was left running
@@ -60,6 +67,8 @@ class ConsoleView(View):
         if self.live is not None:
             self.live.stop()
             self.live = None
+        if self.running:  # tools started while the reply streamed (s20) still run
+            self.spin_running()
         elif not self.buffer.strip():
             pass
         elif not self.quiet:
@@ -71,13 +80,24 @@ class ConsoleView(View):
         self.tool_drew = False
         shown = json.dumps(tool_input, ensure_ascii=False, indent=1) if self.verbose else summarize(tool_input)
         self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (shown, "cyan")))
+        self.last_call = (name, shown)
+        self.waiting.append(self.last_call)
 
     def tool_running(self, name: str) -> None:
-        """On a terminal, a spinner with the seconds since the tool started, until it ends."""
-        if not self.console.is_terminal:
+        """On a terminal, a spinner with the seconds since the tools started, until they end."""
+        self.running.append(name)
+        if self.console.is_terminal and self.live is None:  # streamed text: model_end spins
+            self.spin_running()
+
+    def spin_running(self) -> None:
+        """One spinner for every running tool, its label kept up to date by a ticking thread."""
+        if self.status is not None and self.status_of_tools:
+            self.status.update(self.running_label())
             return
-        started = time.monotonic()
-        self.status = self.console.status(f"[dim]running {name}…[/]", spinner="dots")
+        self.stop_spinner()
+        self.running_since = time.monotonic()
+        self.status = self.console.status(self.running_label(), spinner="dots")
+        self.status_of_tools = True
         self.status.start()
         status = self.status
 
@@ -85,14 +105,29 @@ class ConsoleView(View):
             while self.status is status:
                 time.sleep(1)
                 if self.status is status:
-                    status.update(f"[dim]running {name}… {time.monotonic() - started:.0f} s[/]")
+                    status.update(self.running_label(seconds=True))
 
         threading.Thread(target=tick, daemon=True).start()
 
+    def running_label(self, seconds: bool = False) -> str:
+        names = list(self.running)
+        what = names[0] if len(names) == 1 else f"{len(names)} tools ({', '.join(dict.fromkeys(names))})"
+        since = f" {time.monotonic() - self.running_since:.0f} s" if seconds else ""
+        return f"[dim]running {what}…{since}[/]"
+
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
-        self.stop_spinner()
+        if name in self.running:
+            self.running.remove(name)
+        if not self.running:
+            self.stop_spinner()
+        elif self.status is not None:
+            self.status.update(self.running_label(seconds=True))
+        call = self.waiting.pop(0) if self.waiting else None
         if self.tool_drew and not is_error:
             return  # the tool drew its own output (a plan, a nested run): no second preview
+        if call is not None and call is not self.last_call:  # other call lines came between
+            self.log(Text.assemble(("  ⎿ ", "dim"), (call[0], "dim cyan"), "  ", (call[1], "dim")))
+        self.last_call = None
         lines = output.splitlines() or [""]
         shown = "\n".join(lines if self.verbose else lines[:PREVIEW_LINES])
         if len(lines) > PREVIEW_LINES and not self.verbose:
@@ -111,6 +146,8 @@ class ConsoleView(View):
         self.console.print(self.pad(item))
 
     def stop(self) -> None:
+        self.running.clear()
+        self.waiting.clear()
         self.stop_spinner()
         if self.live is not None:
             self.live.stop()
@@ -126,6 +163,7 @@ class ConsoleView(View):
         if self.status is not None:
             self.status.stop()
             self.status = None
+        self.status_of_tools = False
 
     def log(self, text: str | Text, style: str = "", extra: int = 0) -> None:
         """Lines of the run's log (a tool call, a preview), indented: styled on a terminal, plain

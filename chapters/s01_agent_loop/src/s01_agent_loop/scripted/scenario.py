@@ -85,6 +85,9 @@ class ModelStep(_Strict):
     expect: Expect | None = None
     delay: float = 0
     """Seconds to wait before answering (so a demo shows its spinner)."""
+    block_delay: float = 0
+    """Streamed, seconds to wait after each finished content block (a slow stream: s20 shows a
+    tool call starting before the reply ends)."""
     agent: str | None = None
     """The agent this reply answers (a teammate's name); None: the lead."""
 

@@ -48,15 +48,18 @@ class Turn:
 
 
 class ScriptedServer:
-    def __init__(self, script: Scenario | Sequence[Reply], *, strict: bool = True, latency: float = 0):
+    def __init__(self, script: Scenario | Sequence[Reply], *, strict: bool = True, latency: float = 0,
+                 block_delay: float = 0):
         """`strict=False` records protocol and `expect` problems but answers anyway (for demos);
-        `latency`: seconds added before every answer, on top of a step's own `delay` (benchmarks)."""
+        `latency`: seconds added before every answer, on top of a step's own `delay` (benchmarks);
+        `block_delay`: seconds added after each streamed content block, on top of a step's own."""
         self.replies: list[Reply] = list(script.replies if isinstance(script, Scenario) else script)
         for reply in self.replies:
             if not isinstance(reply, ModelStep | Fault):
                 raise TypeError(f"a script holds ModelStep and Fault steps, not {reply!r}")
         self.strict = strict
         self.latency = latency
+        self.block_delay = block_delay
         self.requests: list[dict] = []  # every body sent to /v1/messages, in order
         self.violations: list[str] = []
         self.n_used = 0  # replies played so far
@@ -211,7 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(reply, ModelStep):
             message = message_json(msg_id, model, turn.content, reply.stop, turn.usage)
             if stream:
-                self.send_events(stream_events(message), rid)
+                self.send_events(stream_events(message), rid, pause=reply.block_delay + self.server.scripted.block_delay)
             else:
                 self.send_json(200, message, {"request-id": rid})
             return
@@ -251,8 +254,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def send_events(self, events, rid: str, finish: bool = True) -> None:
-        """Stream events as chunks; `finish=False` leaves the body unterminated, for a cut."""
+    def send_events(self, events, rid: str, finish: bool = True, pause: float = 0) -> None:
+        """Stream events as chunks; `finish=False` leaves the body unterminated, for a cut; `pause`:
+        seconds to wait after each `content_block_stop` (a slow stream)."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
@@ -262,6 +266,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, data in events:
             chunk = sse(name, data)
             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            if pause and name == "content_block_stop":
+                self.wfile.flush()
+                time.sleep(pause)
         if finish:
             self.wfile.write(b"0\r\n\r\n")
 
