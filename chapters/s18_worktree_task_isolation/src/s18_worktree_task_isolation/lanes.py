@@ -48,6 +48,9 @@ class Lane(BaseModel):
     """The task on the s12 board it is for; None for a subagent's lane (its Task call is its task)."""
     owner: str | None = None
     """Who works in it, when not the main agent: "fixer subagent: fix the median"."""
+    teammate: str | None = None
+    """`<team>/<name>` for a teammate's lane (team_lanes.py): how the teammate, a thread or a process
+    of its own, finds the lane it was spawned into."""
     status: Status = "active"
     created: str = ""
     note: str = ""
@@ -108,7 +111,7 @@ class Lanes:
     # the life of a lane ----------------------------------------------------------------------
 
     def create(self, name: str, base: str | None = None, task_id: str | None = None, owner: str | None = None,
-               before: Callable[[Lane], None] = lambda lane: None) -> Lane:
+               before: Callable[[Lane], None] = lambda lane: None, teammate: str | None = None) -> Lane:
         """A new lane: `git worktree add -b lane/<name> <folder> <base>`, and its record."""
         if not NAME.fullmatch(name):
             raise ToolError(f"{name!r} cannot name a lane: use lowercase letters, digits and hyphens, at most 40 "
@@ -117,7 +120,7 @@ class Lanes:
             if (old := self.all().get(name)) and old.open:
                 raise ToolError(f"The lane {name!r} exists already ({old.status}): work in it, or close it out first.")
             lane = Lane(name=name, branch=f"lane/{name}", base=self.repo.commit(base or "HEAD"), task_id=task_id,
-                        owner=owner, created=datetime.now().isoformat(timespec="seconds"))
+                        owner=owner, teammate=teammate, created=datetime.now().isoformat(timespec="seconds"))
             before(lane)
             git(self.repo.root, "worktree", "add", "--quiet", "-b", lane.branch, str(self.path(lane)), lane.base)
             self.save(lane)
