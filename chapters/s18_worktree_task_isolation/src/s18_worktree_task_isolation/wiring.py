@@ -37,4 +37,5 @@ def build(session: Session):
 
 
 CHAPTER = PREVIOUS.extend(name="s18_worktree_task_isolation", title="worktree task isolation", build=build,
-                          here=__file__, overlays=(Path(__file__).with_name("demo_overlay"),))
+                          here=__file__, overlays=(Path(__file__).with_name("demo_overlay"),),
+                          demo_args={"idle_timeout": 0})  # the teammates wait for the lead, not a clock
