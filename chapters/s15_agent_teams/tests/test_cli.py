@@ -15,14 +15,15 @@ from s15_agent_teams.testing import process_team
 from s15_agent_teams.wiring import CHAPTER
 
 
-def test_the_demo_splits_a_task_graph_between_two_teammates_and_stops_them():
+def test_the_demo_splits_a_task_graph_between_three_teammates_who_pass_the_work_on_by_mail():
     result = run_chapter("s15_agent_teams", "--demo")
     assert result.returncode == 0, result.stderr + result.stdout
     out = result.stdout
-    assert "alice  ✉ from lead: Task #1" in out and "bob    ✉ from alice: The median fix is in" in out
+    assert "alice  ✉ from lead: Task #1" in out and "carol  ✉ from alice: The median fix is in" in out
+    assert "bob    ✉ from carol: alice's median fix is reviewed and approved" in out  # teammate to teammate
     assert "bob    ✗ permission denied: the rule Bash(rm:*)" in out  # the lead's rules hold for a teammate
-    assert "mail from bob" in out and "3 tasks: 3 completed" in out
-    assert out.rstrip().endswith("stopped 2 teammates at exit: alice, bob")
+    assert "mail from bob" in out and "4 tasks: 4 completed" in out
+    assert out.rstrip().endswith("stopped 3 teammates at exit: alice, bob, carol")
 
 
 def test_a_teammate_process_shares_the_mailboxes_and_the_board(tmp_path):
