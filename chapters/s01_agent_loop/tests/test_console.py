@@ -91,3 +91,19 @@ def test_on_a_terminal_the_spinner_and_styles_stay(live_starts):
     view.tool_start("bash", {"command": "ls"})
     view.tool_end("bash", "a.py", is_error=False)
     assert "bash" in out.getvalue() and "a.py" in out.getvalue() and "\x1b[" in out.getvalue()
+
+
+@pytest.mark.parametrize("running", [False, True])
+def test_on_a_terminal_streamed_text_is_drawn_once(running):
+    """The live display draws the reply as it streams; when it ends, nothing prints it again (also
+    when tools started during the stream still run, s20)."""
+    out = io.StringIO()
+    view = ConsoleView(Console(file=out, force_terminal=True, width=100))
+    view.model_start()
+    for chunk in ("The median ", "is wrong ", "for an even count."):
+        view.model_text(chunk)
+    if running:
+        view.tool_running("read_file")
+    view.model_end(message(text("The median is wrong for an even count.")))
+    view.stop()
+    assert out.getvalue().count("for an even count.") == 1

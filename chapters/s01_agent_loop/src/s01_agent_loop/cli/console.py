@@ -64,17 +64,17 @@ class ConsoleView(View):
 
     def model_end(self, reply) -> None:
         self.stop_spinner()
-        if self.live is not None:
+        if self.live is not None:  # the text is on the screen already, drawn as it streamed
             self.live.stop()
             self.live = None
-        if self.running:  # tools started while the reply streamed (s20) still run
-            self.spin_running()
         elif not self.buffer.strip():
             pass
         elif not self.quiet:
             self.console.print(self.pad(Markdown(self.buffer)))
         elif reply is not None and reply.stop_reason == "tool_use":
             self.log(self.buffer.strip(), style="dim")
+        if self.running:  # tools started while the reply streamed (s20) still run
+            self.spin_running()
 
     def tool_start(self, name: str, tool_input: dict) -> None:
         self.tool_drew = False
