@@ -20,14 +20,17 @@ def show_servers(plugin, agent, argument: str, console) -> None:
     if not servers.servers:
         console.print("No MCP servers. Add one to .mcp.json (project), ~/.claude.json (user) or --mcp-config FILE.")
         return
-    table = Table(title="MCP servers", title_justify="left", show_lines=False, expand=False)
-    for column in ("server", "from", "transport", "status", "tools"):
+    table = Table(title="MCP servers (their tools are named mcp__<server>__<tool>)", title_justify="left",
+                  expand=False)
+    for column in ("server", "from", "status"):
         table.add_column(column, overflow="fold")
-    registered = {name: tool for name, tool in agent.tools.tools.items() if getattr(tool, "server", None)}
+    table.add_column("tools", no_wrap=True)
+    registered = [tool for tool in agent.tools.tools.values() if getattr(tool, "server", None)]
     for name, server in servers.servers.items():
         status = {"connected": f"[green]connected[/] ({server.seconds:.1f} s)",
                   "failed": f"[red]failed[/]: {server.error}"}.get(server.status, server.status)
-        tools = [f"{tool}" + (" (read-only)" if registered[tool].read_only else "")
-                 for tool in registered if registered[tool].server == name]
-        table.add_row(name, server.config.source, server.config.describe(), status, "\n".join(tools) or "-")
+        tools = [tool.remote + (" [dim](read-only)[/]" if tool.read_only else "") for tool in registered
+                 if tool.server == name]
+        table.add_row(f"{name}\n[dim]{server.config.type}[/]", f"{server.config.scope}\n[dim]{server.config.source}[/]",
+                      status, "\n".join(tools) or "-")
     console.print(table)

@@ -162,9 +162,11 @@ class Servers:
                     await server.stop.wait()
             if scope.cancelled_caught and server.status == "starting" and not self.closed:
                 server.status, server.error = "failed", f"no answer within {self.startup_timeout:g} s"
+                self.on_change(server)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the agent goes on without it
-            if server.status != "failed":
+            if server.status != "failed":  # (a call that found the connection broken said so already)
                 server.status, server.error = "failed", describe(error)
+                self.on_change(server)
         finally:
             server.client = None
             if server.status in ("starting", "connected"):
@@ -172,8 +174,6 @@ class Servers:
             server.seconds = server.seconds or time.monotonic() - began
             server.ready.set()
             server.done.set()
-            if server.status == "failed":
-                self.on_change(server)
 
     # using ----------------------------------------------------------------------------------
 
@@ -208,6 +208,7 @@ class Servers:
     def fail(self, server: Server, why: str) -> None:
         """Mark `server` failed and end its task (which ends its process)."""
         server.status, server.error = "failed", why
+        self.on_change(server)
         if self.portal is not None and server.stop is not None:
             try:
                 self.portal.call(server.stop.set)
