@@ -152,7 +152,7 @@ def test_slash_mcp_lists_servers_status_and_tools(project, tag, entries, monkeyp
         slash(agent, "/mcp", Console(file=out, width=80))
         shown = out.getvalue()
         assert "wordstats" in shown and "connected" in shown and "word_count (read-only)" in shown, shown
-        assert "add_text" in shown and "add_text (read-only)" not in shown and "bad" in shown and "no answer within 5 s" in shown
+        assert "add_text" in shown and "add_text (read-only)" not in shown, shown and "bad" in shown and "no answer within 5 s" in shown
     finally:
         agent.close()
 
