@@ -20,8 +20,9 @@ def show_servers(plugin, agent, argument: str, console) -> None:
     if not servers.servers:
         console.print("No MCP servers. Add one to .mcp.json (project), ~/.claude.json (user) or --mcp-config FILE.")
         return
-    table = Table(title="MCP servers (their tools are named mcp__<server>__<tool>)", title_justify="left",
-                  expand=False)
+    plugin.sync(agent)  # a server that connected since the last request shows its tools
+    table = Table(title="MCP servers", caption="the model sees each tool as mcp__<server>__<tool>",
+                  title_justify="left", caption_justify="left", expand=False)
     for column in ("server", "from", "status"):
         table.add_column(column, overflow="fold")
     table.add_column("tools", no_wrap=True)
