@@ -107,3 +107,19 @@ def test_on_a_terminal_streamed_text_is_drawn_once(running):
     view.model_end(message(text("The median is wrong for an even count.")))
     view.stop()
     assert out.getvalue().count("for an even count.") == 1
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_tool_call_arriving_mid_stream_goes_below_the_text_shown_once(terminal):
+    """s20 starts a call while the reply still streams: the text before it is shown first, once."""
+    out = io.StringIO()
+    view = ConsoleView(Console(file=out, force_terminal=terminal, width=100))
+    view.model_start()
+    view.model_text("Five looks at once:")
+    view.tool_start("read_file", {"path": "README.md"})
+    view.tool_running("read_file")
+    view.model_end(message(text("Five looks at once:")))
+    view.tool_end("read_file", "# wordstats", is_error=False)
+    shown = out.getvalue()
+    assert shown.count("Five looks at once:") == 1
+    assert shown.index("Five looks at once:") < shown.index("read_file") < shown.index("# wordstats")

@@ -64,6 +64,14 @@ class ConsoleView(View):
 
     def model_end(self, reply) -> None:
         self.stop_spinner()
+        self.flush_text(reply is not None and reply.stop_reason == "tool_use")
+        if self.running:  # tools started while the reply streamed (s20) still run
+            self.spin_running()
+
+    def flush_text(self, calls_tools: bool) -> None:
+        """The model's text so far, on the screen for good, once: a tool call may arrive while the
+        reply still streams (s20), and its line goes below the text. Under -q only text before tool
+        calls is logged; the final answer is the caller's to print."""
         if self.live is not None:  # the text is on the screen already, drawn as it streamed
             self.live.stop()
             self.live = None
@@ -71,12 +79,12 @@ class ConsoleView(View):
             pass
         elif not self.quiet:
             self.console.print(self.pad(Markdown(self.buffer)))
-        elif reply is not None and reply.stop_reason == "tool_use":
+        elif calls_tools:
             self.log(self.buffer.strip(), style="dim")
-        if self.running:  # tools started while the reply streamed (s20) still run
-            self.spin_running()
+        self.buffer = ""
 
     def tool_start(self, name: str, tool_input: dict) -> None:
+        self.flush_text(calls_tools=True)
         self.tool_drew = False
         shown = json.dumps(tool_input, ensure_ascii=False, indent=1) if self.verbose else summarize(tool_input)
         self.log(Text.assemble(("● ", "cyan"), (name, "bold cyan"), "  ", (shown, "cyan")))
