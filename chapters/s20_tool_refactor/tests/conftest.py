@@ -41,3 +41,36 @@ def tool_threads() -> list[threading.Thread]:
 def no_tool_thread_left():
     yield
     assert not tool_threads(), "a tool's thread outlived its test"
+
+
+@pytest.fixture
+def mcp_servers(tmp_path):
+    """`--mcp-config FILE` for the course's wordstats MCP server (s19), tagged; after the test no
+    process with the tag may be left."""
+    import json
+    import sys
+    import uuid
+
+    from s01_agent_loop.cli.testing import tagged, wait_until
+
+    tag = f"s20-{uuid.uuid4().hex[:8]}"
+    entry = {"type": "stdio", "command": sys.executable, "args": ["-m", "s19_mcp_plugin.server", "--root", "."],
+             "env": {"TEST_TAG": tag}}
+    config = tmp_path / "servers.json"
+    config.write_text(json.dumps({"mcpServers": {"wordstats": entry}}), encoding="utf-8")
+    yield ["--mcp-config", str(config)]
+    assert wait_until(lambda: not tagged(tag), 10), f"orphans: {tagged(tag)}"
+
+
+def started_with(entry: str) -> list[str]:
+    """Processes whose environment holds `entry` ("NAME=value"), from /proc (Linux)."""
+    from pathlib import Path
+
+    found = []
+    for folder in Path("/proc").iterdir():
+        try:
+            if folder.name.isdigit() and entry.encode() in (folder / "environ").read_bytes().split(b"\0"):
+                found.append(folder.name)
+        except OSError:
+            continue
+    return found

@@ -13,7 +13,7 @@ from s01_agent_loop.cli.testing import build_agent
 from s01_agent_loop.scripted import ScriptedModel
 from s02_tool_use.tools import ToolContext, ToolRegistry
 from s02_tool_use.wiring import TOOLS
-from s18_worktree_task_isolation.wiring import CHAPTER as S18
+from s19_mcp_plugin.wiring import CHAPTER as S19
 from s20_tool_refactor.declare import DeclaredTool
 from s20_tool_refactor.native import NATIVE_TOOLS
 from s20_tool_refactor.wiring import CHAPTER
@@ -27,7 +27,7 @@ def facts(tool) -> tuple:
 
 
 def test_every_tool_of_the_agent_sends_the_same_schema_with_the_same_facts(tmp_path):
-    before = build_agent(S18, tmp_path, ScriptedModel([]))
+    before = build_agent(S19, tmp_path, ScriptedModel([]))
     after = build_agent(CHAPTER, tmp_path, ScriptedModel([]))
     assert after.tools.specs() == before.tools.specs()  # the same list, in the same order
     assert [facts(t) for t in after.tools.tools.values()] == [facts(t) for t in before.tools.tools.values()]

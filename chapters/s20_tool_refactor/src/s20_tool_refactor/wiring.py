@@ -1,13 +1,14 @@
-"""Chapter 20's agent in one screen: chapter 18's agent, its s02 tools declared once more in the
-new form where they are still s02's (`native.py`: the same schemas, results and facts), and `ConcurrentTools`, the extension
-that routes every reply's calls: read-only ones side by side, each started as soon as its block has
-streamed in, results in call order, a timeout per tool."""
+"""Chapter 20's agent in one screen: chapter 19's agent, its s02 tools declared once more in the
+new form where they are still s02's (`native.py`: the same schemas, results and facts), and
+`ConcurrentTools`, the extension that routes every reply's calls, native and MCP alike: read-only
+ones side by side, each started as soon as its block has streamed in, results in call order, a
+timeout per tool."""
 
 from __future__ import annotations
 
 from s01_agent_loop.cli import Session
-from s18_worktree_task_isolation.wiring import CHAPTER as PREVIOUS
-from s18_worktree_task_isolation.wiring import build as build_previous
+from s19_mcp_plugin.wiring import CHAPTER as PREVIOUS
+from s19_mcp_plugin.wiring import build as build_previous
 
 from .concurrency import ConcurrentTools
 from .native import redeclare
