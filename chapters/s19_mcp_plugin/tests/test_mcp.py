@@ -207,3 +207,20 @@ def test_a_third_party_server_from_the_package_index(project, tag, entries):
         assert "mcp__time__get_current_time" in str(model.calls[0]["tools"])
     finally:
         agent.close()
+
+
+def test_a_subagent_uses_its_parents_mcp_tools(project, tag, entries):
+    agent, model = agent_for(project, {"wordstats": entries.wordstats()}, [
+        text("looking"),
+        tool_use("Task", description="count", prompt="Count the words of texts/lighthouse.txt"),
+        tool_use("mcp__wordstats__word_count", **LIGHTHOUSE), text("59 words"), text("done")],
+        "--permission-mode", "bypassPermissions")
+    try:
+        agent.run("hi")
+        assert agent.run("count, with a subagent") == "done"
+        child_request = model.calls[2]
+        names = [tool["name"] for tool in child_request["tools"]]
+        assert "mcp__wordstats__word_count" in names and "Task" not in names
+        assert "59 words, 9 lines" in str(model.calls[3]["messages"][-1])
+    finally:
+        agent.close()

@@ -53,9 +53,12 @@ class McpPlugin(Extension):
     def tools(self) -> list[Tool]:
         return resource_tools(self.servers) if self.servers.servers else []
 
-    def for_subagent(self) -> McpPlugin:
-        """Subagents share the connections (their registry is brought in step at their requests)."""
-        return self
+    def for_subagent(self) -> None:
+        """subtle: a subagent gets the MCP tools its parent has when it starts (s04 copies the
+        parent's registry, then keeps only what its agent file's `tools:` names), and not this
+        extension: it must not add back tools its agent type leaves out. A dead server's tool
+        there answers with an error; the main agent reconnects it."""
+        return None
 
     def commands(self) -> dict[str, SlashCommand]:
         from .commands import show_servers
