@@ -8,7 +8,7 @@ CHAPTERS = ["s01_agent_loop", "s02_tool_use", "s03_todo_write", "s04_subagent", 
             "s06_context_compact", "s07_permission_system", "s08_hook_system", "s09_memory_system",
             "s10_system_prompt", "s11_error_recovery", "s12_task_system", "s13_background_tasks",
             "s14_cron_scheduler", "s15_agent_teams", "s16_team_protocols", "s17_autonomous_agents", "s18_worktree_task_isolation",
-            "s19_mcp_plugin"]
+            "s19_mcp_plugin", "s20_tool_refactor"]
 
 SCENARIO = """title: count the notes
 steps:
