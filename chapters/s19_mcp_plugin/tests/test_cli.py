@@ -99,3 +99,13 @@ def test_sigterm_stops_the_harness_and_its_servers(project, tag, entries):
         assert wait_until(lambda: not tagged(tag), 10)
     finally:
         harness.kill()
+
+
+
+def test_a_malformed_server_is_one_line_on_screen_not_a_traceback(project, entries):
+    config = project.parent / "servers.json"
+    config.write_text(json.dumps({"mcpServers": {"bad": entries.faulty("malformed")}}), encoding="utf-8")
+    (project / "hi.yaml").write_text("title: hi\nsteps:\n  - model:\n      text: hello\n", encoding="utf-8")
+    result = run_chapter("s19_mcp_plugin", "-q", "hi", "--scenario", "hi.yaml", "--mcp-config", str(config), cwd=project)
+    assert (result.returncode, result.stdout) == (0, "hello\n"), result.stderr
+    assert "mcp: bad failed: sent a malformed message" in result.stderr and "Traceback" not in result.stderr

@@ -13,8 +13,9 @@ from s02_tool_use.state import state_path
 from .config import ServerConfig
 
 
-def connect(config: ServerConfig, workdir: Path):
-    """The `mcp.Client` for one configured server (an async context manager)."""
+def connect(config: ServerConfig, workdir: Path, on_message=None):
+    """The `mcp.Client` for one configured server (an async context manager); `on_message` gets
+    what the server sends besides answers, and transport faults (a malformed line) as exceptions."""
     from contextlib import AsyncExitStack, asynccontextmanager
 
     from mcp import Client, StdioServerParameters
@@ -36,7 +37,7 @@ def connect(config: ServerConfig, workdir: Path):
                 transport = streamable_http_client(config.url, http_client=http)
             else:
                 raise ValueError(f"type {config.type} is not supported here (use stdio or http)")
-            yield await stack.enter_async_context(Client(transport))
+            yield await stack.enter_async_context(Client(transport, message_handler=on_message))
 
     return connected()
 

@@ -101,7 +101,13 @@ class Servers:
             self.opened.set()
 
     def open(self) -> None:
+        import logging
+
         from anyio.from_thread import start_blocking_portal
+
+        # subtle: the mcp library logs a bad line with a traceback, which Python prints on the
+        # user's screen when nobody configured logging; what went wrong is reported by us instead
+        logging.getLogger("mcp").addHandler(logging.NullHandler())
 
         try:
             with self.lock:
@@ -149,7 +155,14 @@ class Servers:
                 server.scope = scope
                 if self.closed:
                     scope.cancel()
-                async with connect(server.config, self.workdir) as client:
+
+                async def on_message(message) -> None:
+                    # a line that is not JSON-RPC during the handshake: fail now, not at the timeout
+                    if isinstance(message, Exception) and server.status == "starting":
+                        server.status, server.error = "failed", f"sent a malformed message ({describe(message)})"
+                        scope.cancel()
+
+                async with connect(server.config, self.workdir, on_message) as client:
                     tools = await list_all_tools(client)
                     scope.deadline = math.inf
                     server.client, server.tools = client, tools
@@ -159,8 +172,9 @@ class Servers:
                     self.on_change(server)
                     # 2. connected until told to stop (close, or a call found the connection broken)
                     await server.stop.wait()
-            if scope.cancelled_caught and server.status == "starting" and not self.closed:
-                server.status, server.error = "failed", f"no answer within {self.startup_timeout:g} s"
+            if scope.cancelled_caught and server.status in ("starting", "failed") and not self.closed:
+                if server.status == "starting":
+                    server.status, server.error = "failed", f"no answer within {self.startup_timeout:g} s"
                 self.on_change(server)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the agent goes on without it
             if server.status != "failed":  # (a call that found the connection broken said so already)

@@ -3,7 +3,7 @@
     crashes      a real MCP server (MCPServer) whose `crash` tool kills the process mid-call;
                  `pid` says which process answers, `big` returns 60,000 characters
     silent       reads requests and never answers, not even `initialize`
-    malformed    answers `initialize` with a line that is not JSON-RPC, then waits
+    malformed    answers every request with a line that is not JSON-RPC
 """
 
 import os
@@ -39,10 +39,9 @@ def silent():
 
 
 def malformed():
-    for line in sys.stdin:
-        if '"initialize"' in line:
-            sys.stdout.write("this is not JSON-RPC {{{\n")
-            sys.stdout.flush()
+    for _ in sys.stdin:  # the first request (a discovery or `initialize`) gets garbage back
+        sys.stdout.write("this is not JSON-RPC {{{\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
