@@ -220,8 +220,9 @@ class Servers:
 
     def fail(self, server: Server, why: str) -> None:
         """Mark `server` failed and end its task (which ends its process)."""
-        server.status, server.error = "failed", why
-        self.on_change(server)
+        if server.status != "failed":  # (its task may have seen the break first, and said so)
+            server.status, server.error = "failed", why
+            self.on_change(server)
         if self.portal is not None and server.stop is not None:
             try:
                 self.portal.call(server.stop.set)
