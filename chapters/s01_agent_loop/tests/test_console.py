@@ -123,3 +123,22 @@ def test_a_tool_call_arriving_mid_stream_goes_below_the_text_shown_once(terminal
     shown = out.getvalue()
     assert shown.count("Five looks at once:") == 1
     assert shown.index("Five looks at once:") < shown.index("read_file") < shown.index("# wordstats")
+
+
+def test_the_spinner_says_which_tools_still_run_and_how_many_are_done():
+    """s20 runs reads side by side; the label tells running from done (results come in call order)."""
+    view = ConsoleView(Console(file=io.StringIO(), force_terminal=True, width=100))
+    for name in ("read_file", "grep", "read_file"):
+        view.tool_start(name, {})
+        view.tool_running(name)
+    assert view.running_label() == "[dim]running 3 tools (read_file, grep)…[/]"
+    view.tool_finished("read_file")
+    view.tool_finished("grep")
+    assert view.running_label() == "[dim]running read_file, 2 done…[/]"
+    view.tool_finished("read_file")
+    assert view.running_label() == "[dim]3 tools done, results follow…[/]"
+    for name in ("read_file", "grep"):
+        view.tool_end(name, "ok", is_error=False)
+    assert view.status is not None  # one result still to show
+    view.tool_end("read_file", "ok", is_error=False)
+    assert view.status is None

@@ -53,6 +53,10 @@ class View:
     def tool_running(self, name: str) -> None:
         """The call was allowed and the tool is running now (show that time passes)."""
 
+    def tool_finished(self, name: str) -> None:
+        """A call running beside others (s20) has finished; its result comes with `tool_end`, in
+        call order. subtle: called from the tool's own thread."""
+
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
         """A tool has returned."""
 

@@ -41,6 +41,8 @@ class ConsoleView(View):
         self.live = None
         self.tool_drew = False  # a running tool called `show`
         self.running: list[str] = []  # the tools running now, by name (several at once in s20)
+        self.finished: list[str] = []  # tools that ran beside others and ended, results not shown yet
+        self.running_lock = threading.Lock()  # subtle: `tool_finished` comes from the tools' threads
         self.running_since = 0.0
         self.waiting: list[tuple[str, str]] = []  # (name, input shown) of calls announced, not ended
         self.last_call: tuple[str, str] | None = None  # the call whose line was printed last
@@ -65,7 +67,7 @@ class ConsoleView(View):
     def model_end(self, reply) -> None:
         self.stop_spinner()
         self.flush_text(reply is not None and reply.stop_reason == "tool_use")
-        if self.running:  # tools started while the reply streamed (s20) still run
+        if self.running or self.finished:  # tools started while the reply streamed (s20)
             self.spin_running()
 
     def flush_text(self, calls_tools: bool) -> None:
@@ -93,7 +95,8 @@ class ConsoleView(View):
 
     def tool_running(self, name: str) -> None:
         """On a terminal, a spinner with the seconds since the tools started, until they end."""
-        self.running.append(name)
+        with self.running_lock:
+            self.running.append(name)
         if self.console.is_terminal and self.live is None:  # streamed text: model_end spins
             self.spin_running()
 
@@ -118,15 +121,31 @@ class ConsoleView(View):
         threading.Thread(target=tick, daemon=True).start()
 
     def running_label(self, seconds: bool = False) -> str:
-        names = list(self.running)
+        with self.running_lock:
+            names, done = list(self.running), len(self.finished)
         what = names[0] if len(names) == 1 else f"{len(names)} tools ({', '.join(dict.fromkeys(names))})"
         since = f" {time.monotonic() - self.running_since:.0f} s" if seconds else ""
-        return f"[dim]running {what}…{since}[/]"
+        if not names:
+            return f"[dim]{done} tool{'s' * (done != 1)} done, results follow…{since}[/]"
+        return f"[dim]running {what}{f', {done} done' if done else ''}…{since}[/]"
+
+    def tool_finished(self, name: str) -> None:
+        with self.running_lock:
+            if name in self.running:
+                self.running.remove(name)
+                self.finished.append(name)
+        status = self.status
+        if status is not None and self.status_of_tools:
+            status.update(self.running_label(seconds=True))
 
     def tool_end(self, name: str, output: str, is_error: bool) -> None:
-        if name in self.running:
-            self.running.remove(name)
-        if not self.running:
+        with self.running_lock:
+            for names in (self.finished, self.running):
+                if name in names:
+                    names.remove(name)
+                    break
+            anything_left = bool(self.running or self.finished)
+        if not anything_left:
             self.stop_spinner()
         elif self.status is not None:
             self.status.update(self.running_label(seconds=True))
@@ -154,7 +173,9 @@ class ConsoleView(View):
         self.console.print(self.pad(item))
 
     def stop(self) -> None:
-        self.running.clear()
+        with self.running_lock:
+            self.running.clear()
+            self.finished.clear()
         self.waiting.clear()
         self.stop_spinner()
         if self.live is not None:
