@@ -48,6 +48,7 @@ class Run:
         self.timeout = timeout_of(agent.tools.tools.get(call.name))
         self.deadline = time.monotonic() + self.timeout
         self.ctx = RunContext(agent.workdir, agent)
+        self.view = agent.view
         self.done = threading.Event()
         self.result: ToolResult | None = None
         self.began = self.ended = 0.0  # time.monotonic() when the tool itself began and ended
@@ -63,6 +64,7 @@ class Run:
                     self.began = time.monotonic()
                     self.result = registry.call(self.call.name, self.call.input, self.ctx)  # never raises
                     self.ended = time.monotonic()
+                    self.view.tool_finished(self.call.name)  # subtle: before `done`, so before its tool_end
         finally:
             self.done.set()
 
@@ -179,7 +181,7 @@ def report(agent, ran: list[Run], streaming_ended: float) -> None:
     if ahead >= 0.05:
         done = sum(1 for each in ran if each.ended <= streaming_ended)
         said.append(f"{len(early)} of {len(ran)} began while the reply was still streaming (the first {ahead:.1f} s "
-                    f"before its end), {done} had ended by then")
+                    f"before its end)" + (f", {done} had ended by then" if done else ""))
     if not said:
         return
     line = "; ".join(said)
