@@ -157,3 +157,29 @@ def test_an_early_call_that_must_be_asked_is_asked_in_order_and_stops_early_star
     assert order.index("judged b") < order.index("asked b") < order.index("judged c")  # verdicts in call order
     assert order.index("ran a") < order.index("asked b")  # a started as it streamed in; b only once asked
     assert [c for _, c, _ in results(agent)] == ["a", "b", "c"]
+
+
+def test_the_user_s_pre_and_post_tool_use_hooks_run_once_per_call_with_early_starts(tmp_path):
+    """s08's command hooks, in .claude/settings.json, meet each call once: the early ones too."""
+    import json
+
+    from s01_agent_loop.scripted import ScriptedModel
+
+    log = tmp_path / "hooks.log"
+    hook = f"python3 -c \"import json,sys; d=json.load(sys.stdin); open({str(log)!r},'a').write(d['hook_event_name']+' '+d['tool_use_id']+chr(10))\""
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text(json.dumps({"hooks": {
+        event: [{"matcher": "*", "hooks": [{"type": "command", "command": hook}]}]
+        for event in ("PreToolUse", "PostToolUse")}}), encoding="utf-8")
+    (tmp_path / "a.txt").write_text("alpha\n", encoding="utf-8")
+    reply = message(tool_use("read_file", path="a.txt"), tool_use("grep", pattern="alpha"),
+                    tool_use("write_file", path="b.txt", content="beta\n"), tool_use("read_file", path="b.txt"))
+    agent = build_agent(CHAPTER, tmp_path, ScriptedModel([reply, text("done")]), "--permission-mode", "bypassPermissions")
+    try:
+        assert agent.run("go") == "done"
+    finally:
+        agent.close()
+    ids = tool_ids(agent)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert sorted(lines) == sorted([f"PreToolUse {i}" for i in ids] + [f"PostToolUse {i}" for i in ids])
+    assert [c for _, c, _ in results(agent)][3].endswith("beta")  # the read after the write saw it

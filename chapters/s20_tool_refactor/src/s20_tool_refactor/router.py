@@ -115,7 +115,7 @@ class Router:
 
     def run(self, agent, calls: list, results: list[dict], early: dict | None = None) -> None:
         """Answer every call in `calls` into `results`, in call order (`early`: the calls judged, and
-        maybe started, while the reply streamed, by block id: stream.py's `Early`)."""
+        maybe started, while the reply streamed, by block id: concurrency.py's `Early`)."""
         early, streaming_ended = early or {}, time.monotonic()
         pending: list[Run | Ready] = []  # made, in call order, not yet answered
         ran: list[Run] = []  # the calls run on threads, for the report
