@@ -145,6 +145,9 @@ def test_an_early_call_that_must_be_asked_is_asked_in_order_and_stops_early_star
             order.append(f"asked {call.input['name']}")
             return Verdict("allow", "the user said yes")
 
+        def post_tool_use(self, agent, call, result):
+            order.append(f"answered {call.input['name']}")
+
     @tool(read_only=True)
     def look(name: str) -> str:
         """Look."""
@@ -156,6 +159,7 @@ def test_an_early_call_that_must_be_asked_is_asked_in_order_and_stops_early_star
     agent.run("go")
     assert order.index("judged b") < order.index("asked b") < order.index("judged c")  # verdicts in call order
     assert order.index("ran a") < order.index("asked b")  # a started as it streamed in; b only once asked
+    assert order.index("answered a") < order.index("asked b")  # no spinner beside the dialog
     assert [c for _, c, _ in results(agent)] == ["a", "b", "c"]
 
 

@@ -133,6 +133,8 @@ class Router:
                     verdict = agent.judge(call)
                 else:
                     call, verdict = found.call, found.verdict
+                if verdict.behavior == "ask":  # the dialog never shares the screen with a spinner
+                    self.answer(agent, pending, results)
                 verdict = agent.settle(call, verdict)  # an ask is asked here, one at a time
                 # 3. refused, already running, started now, or run here and now
                 if verdict.behavior == "deny":
