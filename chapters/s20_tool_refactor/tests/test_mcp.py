@@ -8,9 +8,10 @@ import shutil
 from s01_agent_loop.cli.demo import SAMPLE_PROJECT
 from s01_agent_loop.cli.testing import build_agent
 from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
+from s19_mcp_plugin.servers import CALL_TIMEOUT
 from s19_mcp_plugin.wiring import CHAPTER as S19
-from s20_tool_refactor.declare import from_schema
-from s20_tool_refactor.wiring import CHAPTER
+from s20_tool_refactor.declare import DeclaredTool, from_schema
+from s20_tool_refactor.wiring import CHAPTER, MCP_MARGIN
 
 LIGHTHOUSE = {"path": "texts/lighthouse.txt"}
 BATCH = [("mcp__wordstats__word_count", LIGHTHOUSE), ("read_file", {"path": "README.md"}),
@@ -41,10 +42,12 @@ def test_mcp_and_native_calls_in_one_reply_give_what_s19_gives(tmp_path, mcp_ser
     assert new_tools.specs() == old_tools.specs()  # every tool, MCP ones included, declared the same
 
 
-def test_an_mcp_tool_is_what_from_schema_declares(tmp_path, mcp_servers):
+def test_an_mcp_tool_is_in_the_declared_form_as_from_schema_declares_it(tmp_path, mcp_servers):
     _, tools = play(CHAPTER, tmp_path, mcp_servers)
     remote = [t for name, t in tools.tools.items() if name.startswith("mcp__")]
     assert {t.name for t in remote} >= {"mcp__wordstats__word_count", "mcp__wordstats__add_text"}
+    # one form for native and MCP tools alike, with a timeout just past s19's own for a call
+    assert all(isinstance(t, DeclaredTool) and t.timeout == CALL_TIMEOUT + MCP_MARGIN for t in remote)
     for declared in remote:
         again = from_schema(declared.name, declared.description, declared.input_schema, lambda a, c: "",
                             kind=declared.kind, read_only=declared.read_only)

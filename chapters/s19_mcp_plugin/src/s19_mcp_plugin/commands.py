@@ -26,12 +26,12 @@ def show_servers(plugin, agent, argument: str, console) -> None:
     for column in ("server", "from", "status"):
         table.add_column(column, overflow="fold")
     table.add_column("tools", no_wrap=True)
-    registered = [tool for tool in agent.tools.tools.values() if getattr(tool, "server", None)]
     for name, server in servers.servers.items():
         status = {"connected": f"[green]connected[/] ({server.seconds:.1f} s)",
                   "failed": f"[red]failed[/]: {server.error}"}.get(server.status, server.status)
-        tools = [tool.remote + (" [dim](read-only)[/]" if tool.read_only else "") for tool in registered
-                 if tool.server == name]
+        listed = server.tools if server.status == "connected" else []  # as the server lists them
+        tools = [tool.name + (" [dim](read-only)[/]" if tool.annotations and tool.annotations.read_only_hint else "")
+                 for tool in listed]
         table.add_row(f"{name}\n[dim]{server.config.type}[/]", f"{server.config.scope}\n[dim]{server.config.source}[/]",
                       status, "\n".join(tools) or "-")
     console.print(table)

@@ -38,9 +38,12 @@ class McpPlugin(Extension):
         self.tell = tell  # shows the user a line from any thread; None: shown at the next request
         self.unshown: list[str] = []
         self.lock = threading.Lock()
-        self.made: dict[str, tuple[int, list[McpTool]]] = {}  # server -> (id of its tool list, its tools)
+        self.made: dict[str, tuple[int, list[Tool]]] = {}  # server -> (id of its tool list, its tools)
         self.owners: dict[str, str] = {}  # every MCP tool name ever made -> its server
         self.started = False
+        self.declare: Callable[[McpTool], Tool] = lambda tool: tool
+        """How each MCP tool enters the registry: as it is, or in a later chapter's form (s20's
+        `DeclaredTool`, with its timeout)."""
 
     def start(self) -> McpPlugin:
         """Start connecting every server in the background; the REPL does not wait for them."""
@@ -93,7 +96,7 @@ class McpPlugin(Extension):
 
     # ---------------------------------------------------------------------------------------
 
-    def current(self) -> list[McpTool]:
+    def current(self) -> list[Tool]:
         """The tools of every connected server, in configuration order, named without collisions."""
         taken: set[str] = set()
         found = []
@@ -102,7 +105,7 @@ class McpPlugin(Extension):
                 continue
             key = id(server.tools)
             if self.made.get(name, (None,))[0] != key:
-                self.made[name] = (key, mcp_tools(self.servers, name, set(taken)))
+                self.made[name] = (key, [self.declare(tool) for tool in mcp_tools(self.servers, name, set(taken))])
             for tool in self.made[name][1]:
                 taken.add(tool.name)
                 self.owners[tool.name] = name
@@ -113,7 +116,7 @@ class McpPlugin(Extension):
         """The registry in step with the servers: a connected server's tools in, a dead one's out."""
         current = {tool.name: tool for tool in self.current()}
         registry = agent.tools
-        gone = [name for name, tool in registry.tools.items() if isinstance(tool, McpTool) and name not in current]
+        gone = [name for name in registry.tools if name in self.owners and name not in current]
         if gone:
             registry.remove(*gone)
         missing = [tool for name, tool in current.items() if name not in registry.tools]

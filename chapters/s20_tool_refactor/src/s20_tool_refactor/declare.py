@@ -105,10 +105,13 @@ def from_schema(name: str, description: str, schema: dict, run: Callable[[dict, 
 
 
 def adopt(existing: Tool, **facts) -> DeclaredTool:
-    """A `Tool` built some other way (s19's MCP tools), in this form: the same tool, plus `facts`."""
+    """A `Tool` built some other way (s19's `McpTool`), in this form: the same name, description,
+    schema, run and facts, plus `facts` (a subclass's own fields, such as an McpTool's server, are
+    what its chapter needed to build it, and stay behind)."""
     if isinstance(existing, DeclaredTool) and not facts:
         return existing
-    return DeclaredTool(**{f.name: getattr(existing, f.name) for f in fields(existing)} | facts)
+    kept = {f.name: getattr(existing, f.name) for f in fields(DeclaredTool) if hasattr(existing, f.name)}
+    return DeclaredTool(**kept | facts)
 
 
 def timeout_of(declared: Tool | None) -> float:
