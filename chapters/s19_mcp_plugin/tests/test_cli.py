@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from s01_agent_loop.cli.testing import run_chapter, tagged, wait_until
 
@@ -18,18 +17,6 @@ steps:
 """
 
 
-def started_with(entry: str) -> list[str]:
-    """Processes whose environment holds `entry` ("NAME=value"), from /proc (Linux)."""
-    found = []
-    for folder in Path("/proc").iterdir():
-        try:
-            if folder.name.isdigit() and entry.encode() in (folder / "environ").read_bytes().split(b"\0"):
-                found.append(folder.name)
-        except OSError:
-            continue
-    return found
-
-
 def test_the_demo_plays_to_the_end_and_leaves_no_process(tmp_path, tag):
     # the demo's .mcp.json passes WORDSTATS_NOTE on to the server: a tag to find it by
     result = run_chapter("s19_mcp_plugin", "--demo", cwd=tmp_path, env={"WORDSTATS_NOTE": tag})
@@ -39,7 +26,7 @@ def test_the_demo_plays_to_the_end_and_leaves_no_process(tmp_path, tag):
     assert "mcp: wordstats connected" in out and "texts/lighthouse.txt: 59 words, 9 lines" in out
     assert "denied by the rule mcp__wordstats__add_text" in out and "[image]" in out
     assert "confirm" not in out  # approved in the overlay: the demo does not stop to ask
-    assert wait_until(lambda: not started_with(f"WORDSTATS_NOTE={tag}"), 10)
+    assert wait_until(lambda: not tagged(tag, "WORDSTATS_NOTE"), 10)
 
 
 def test_q_with_a_scenario_and_an_approved_project_server(project, tag, entries):

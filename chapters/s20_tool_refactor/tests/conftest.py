@@ -60,17 +60,3 @@ def mcp_servers(tmp_path):
     config.write_text(json.dumps({"mcpServers": {"wordstats": entry}}), encoding="utf-8")
     yield ["--mcp-config", str(config)]
     assert wait_until(lambda: not tagged(tag), 10), f"orphans: {tagged(tag)}"
-
-
-def started_with(entry: str) -> list[str]:
-    """Processes whose environment holds `entry` ("NAME=value"), from /proc (Linux)."""
-    from pathlib import Path
-
-    found = []
-    for folder in Path("/proc").iterdir():
-        try:
-            if folder.name.isdigit() and entry.encode() in (folder / "environ").read_bytes().split(b"\0"):
-                found.append(folder.name)
-        except OSError:
-            continue
-    return found

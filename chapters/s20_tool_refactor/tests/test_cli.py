@@ -7,9 +7,7 @@ import shutil
 import uuid
 
 from s01_agent_loop.cli.demo import SAMPLE_PROJECT
-from s01_agent_loop.cli.testing import run_chapter, wait_until
-
-from .conftest import started_with
+from s01_agent_loop.cli.testing import run_chapter, tagged, wait_until
 
 SCENARIO = """title: three reads and a test run
 steps:
@@ -38,7 +36,7 @@ def test_the_demo_streams_five_reads_in_at_once_and_leaves_no_process(tmp_path):
     assert out.index('● grep pattern="median"') < out.index("test_stats.py:17:") < out.index("● bash python -m unittest")
     assert out.index("FAIL: test_median_even") < out.index('● read_file path="wordstats/__main__.py"')
     assert "Traceback (most recent call last): File \"<" not in out and "test_median_even fails" in out
-    assert wait_until(lambda: not started_with(f"WORDSTATS_NOTE={tag}"), 10)
+    assert wait_until(lambda: not tagged(tag, "WORDSTATS_NOTE"), 10)
 
 
 def test_q_with_a_scenario_answers_on_stdout(tmp_path):

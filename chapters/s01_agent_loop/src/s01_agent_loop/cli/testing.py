@@ -37,9 +37,10 @@ def run_chapter(
     )
 
 
-def tagged(tag: str) -> list[str]:
-    """The processes whose environment carries `TEST_TAG=tag` (Linux /proc), as "pid command line":
-    a test gives a chapter's command line that variable, and then sees what outlived it."""
+def tagged(tag: str, variable: str = "TEST_TAG") -> list[str]:
+    """The processes whose environment carries `TEST_TAG=tag` (or `variable=tag`; Linux /proc), as
+    "pid command line": a test gives a chapter's command line that variable, and then sees what
+    outlived it (s19's demo server gets its own, `WORDSTATS_NOTE`, through .mcp.json)."""
     found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -49,7 +50,7 @@ def tagged(tag: str) -> list[str]:
             cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if f"TEST_TAG={tag}".encode() in environ.split(b"\0"):
+        if f"{variable}={tag}".encode() in environ.split(b"\0"):
             found.append(f"{entry.name} {cmdline}")
     return found
 
