@@ -123,6 +123,22 @@ def test_a_server_that_dies_mid_call_is_reported_removed_and_reconnected_on_the_
         agent.close()
 
 
+def test_a_connected_server_that_sends_garbage_mid_call_fails_the_call_at_once(project, tag, entries):
+    agent, model = agent_for(project, {"f": entries.faulty("garbles")}, [
+        tool_use("mcp__f__garble"), text("it broke")], "--permission-mode", "bypassPermissions")
+    began = time.monotonic()
+    try:
+        assert agent.run("go") == "it broke"
+        assert time.monotonic() - began < 20  # not the call's 600 s timeout
+        [garbled] = results(agent)
+        assert garbled["is_error"] and "sent a malformed message" in garbled["content"], garbled
+        assert McpPlugin.of(agent).servers.servers["f"].status == "failed"
+        assert any("f failed: sent a malformed message" in line for line in map(str, agent.view.items))
+        assert wait_until(lambda: not tagged(tag), 10)  # the broken server's process is gone
+    finally:
+        agent.close()
+
+
 @pytest.mark.parametrize("mode, reported", [("silent", "no answer within 5 s"), ("malformed", "sent a malformed message")])
 def test_a_server_that_never_answers_or_talks_nonsense_is_reported_and_the_agent_goes_on(
         project, tag, entries, monkeypatch, mode, reported):

@@ -157,10 +157,18 @@ class Servers:
                     scope.cancel()
 
                 async def on_message(message) -> None:
-                    # a line that is not JSON-RPC during the handshake: fail now, not at the timeout
-                    if isinstance(message, Exception) and server.status == "starting":
-                        server.status, server.error = "failed", f"sent a malformed message ({describe(message)})"
+                    # a line that is not JSON-RPC: fail now, not at the timeout. During the
+                    # handshake the start fails; once connected, the server is stopped, which
+                    # ends the calls waiting on it (their answer may be the line that broke)
+                    if not isinstance(message, Exception) or server.status not in ("starting", "connected"):
+                        return
+                    was, (server.status, server.error) = server.status, ("failed", f"sent a malformed message "
+                                                                         f"({describe(message)})")
+                    if was == "starting":
                         scope.cancel()
+                    else:
+                        self.on_change(server)
+                        server.stop.set()
 
                 async with connect(server.config, self.workdir, on_message) as client:
                     tools = await list_all_tools(client)
