@@ -45,6 +45,7 @@ class TeammateView(ConsoleView):
     def model_end(self, reply) -> None:
         if self.buffer.strip():
             self.console.print(self.pad(Text(self.buffer.strip())))
+        self.buffer = ""  # shown: the call lines that follow must not show it again (s01's flush_text)
 
     def tool_running(self, name: str) -> None:
         pass
