@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -68,6 +69,10 @@ class TeamLead(TeamMember):
         self.teammates: dict[str, Teammate] = {}  # name -> its handle (a Teammate or a ProcessTeammate)
         self.process_args: list[str] = []
         """Options a teammate process gets besides s15's own (a later chapter's: s17's `--idle-timeout`)."""
+        self.gone: set[str] = set()  # teammates whose process ended without stopping, told once
+        self.gone_handlers: list[Callable[[str], str | None]] = []
+        """Called with a teammate's name when its process ended without stopping (kill -9, a crash);
+        each may act (s17 frees its tasks) and return a line for the user."""
         self.busy = False  # a turn of the lead is running
         self.watcher: threading.Thread | None = None
         self.relay: AskRelay | None = None
@@ -165,6 +170,7 @@ class TeamLead(TeamMember):
         saying it works is not missed."""
         quiet = 0
         while not self.stopping.is_set() and quiet < 2:
+            self.reap()
             self.mailbox.bell.clear()
             if self.mailbox.unread():
                 return True
@@ -177,6 +183,7 @@ class TeamLead(TeamMember):
         """The watcher: post the lead's mail to the REPL's inbox when no turn runs (see `LATE`)."""
         mailbox, since = self.mailbox, None
         while not self.stopping.is_set():
+            self.reap()
             mailbox.bell.clear()
             if mailbox.unread():
                 since = since or self.clock()
@@ -188,6 +195,22 @@ class TeamLead(TeamMember):
             else:
                 since = None
             self.wait(mailbox.bell, POLL)
+
+    def reap(self) -> None:
+        """A teammate process that ended without stopping (kill -9, a crash: an exit code other
+        than 0) is marked stopped, once, and the `gone_handlers` hear of it. (`Team.state` already
+        reads a dead process as stopped; what it held, only a later chapter knows to give back.)"""
+        if self.stopping.is_set():  # the lead is stopping them itself
+            return
+        for teammate in list(self.teammates.values()):
+            process = getattr(teammate, "process", None)  # threads end through their own loop
+            if process is None or process.poll() in (None, 0) or teammate.name in self.gone:
+                continue
+            self.gone.add(teammate.name)
+            self.team.write_state(teammate.name, {**self.team.state(teammate.name), "status": "stopped"})
+            lines = [f"{teammate.name}'s process ended (exit {process.returncode}) without stopping: marked stopped"]
+            lines += [line for handle in self.gone_handlers if (line := handle(teammate.name))]
+            self.session.inbox.tell(Text("; ".join(lines), style="yellow"))
 
     # the end -------------------------------------------------------------------------------------
 

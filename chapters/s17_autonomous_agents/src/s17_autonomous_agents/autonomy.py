@@ -9,6 +9,8 @@ work. Its life is working -> idle -> stopped, and between two runs s15's loop as
     nothing       it waits (mail wakes it, and the board is looked at again every poll); after
                   `idle_timeout` seconds of that it stops, and tells the lead
 
+    the lead's      a teammate process that died (kill -9) without stopping: its unfinished tasks go
+                    back on the board (`release`), for the next idle teammate
     pre_tool_use    TaskCompleted: a TaskUpdate that completes a task passes the hooks first (gates.py)
     on_event        PreCompact: the identity and the task in hand are told again after the summary
     before_request  that reminder, once
@@ -28,7 +30,7 @@ from s12_task_system.tasks import Task
 from s15_agent_teams.member import TeamMember, TeamStopped
 from s15_agent_teams.team import LEAD
 
-from .claims import claim_next
+from .claims import claim_next, release
 from .gates import task_completed, teammate_idle
 
 IDLE_TIMEOUT = 300.0
@@ -72,6 +74,8 @@ class Autonomy(Extension):
         self.compacted = False
         if member.name != LEAD:
             member.idle_handlers.append(self.next_work)
+        else:  # a teammate process killed mid-task (kill -9) would hold its task for ever
+            member.gone_handlers.append(self.free_tasks_of)
 
     # between two runs ----------------------------------------------------------------------------
 
@@ -103,6 +107,13 @@ class Autonomy(Extension):
         self.member.team.mailbox(LEAD).send(self.member.name, f"[from the harness: I stopped, {said}. "
                                             "SpawnTeammate starts me again if new work comes.]")
         raise TeamStopped(said)
+
+    def free_tasks_of(self, name: str) -> str | None:
+        """s15's gone handler, the lead's: a dead teammate's unfinished tasks go back on the board."""
+        freed = release(self.board, name)
+        if not freed:
+            return None
+        return "back on the board for the others: " + ", ".join(f"#{task.id} {task.subject}" for task in freed)
 
     # the points ----------------------------------------------------------------------------------
 

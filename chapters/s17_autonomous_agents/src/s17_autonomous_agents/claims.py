@@ -54,3 +54,23 @@ def why_not(task: Task, tasks: dict[str, Task]) -> str:
     if task.status != "pending":
         return f"it is {task.status.replace('_', ' ')}"
     return "it waits for " + ", ".join(f"#{t.id}" for t in blockers(task, tasks))
+
+
+def release(board: TaskBoard, name: str) -> list[Task]:
+    """Give back the tasks `name` holds unfinished (owner `name`, in_progress): pending and
+    unowned again, ready for the next idle teammate. For a teammate that can no longer finish
+    them (its process was killed); each is changed under the board's lock, as a claim is."""
+
+    def free(task: Task, tasks: dict[str, Task]) -> None:
+        if task.owner != name or task.status != "in_progress":
+            raise ToolError(f"Task #{task.id} is not {name}'s unfinished task any more.")
+        task.owner, task.status = None, "pending"
+
+    freed = []
+    for task in board.tasks().values():
+        if task.owner == name and task.status == "in_progress":
+            try:
+                freed.append(board.change(task.id, free)[0])
+            except ToolError:
+                continue  # changed meanwhile (completed, or taken over): leave it
+    return freed
