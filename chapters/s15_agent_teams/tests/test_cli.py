@@ -39,7 +39,7 @@ def test_a_teammate_process_shares_the_mailboxes_and_the_board(tmp_path):
         step("Greeted.", agent="alice", expect={"tool_result_contains": "Sent to lead."}),
         step("alice says hello.", expect={"last_user_contains": "hello from a process"}),
     ]
-    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox):
+    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox, _):
         agent.run("greet me through a teammate")
         posted = inbox.next(timeout=60)  # the watcher polls: the mail came from another process
         assert posted is not None and "hello from a process" in posted.prompt, lead.team.log_path("alice").read_text()

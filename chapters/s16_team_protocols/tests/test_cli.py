@@ -54,7 +54,7 @@ def test_a_plan_first_teammate_process_is_approved_then_shuts_itself_down(tmp_pa
                  "type": "shutdown_response", "request_id": "shutdown-1@alice", "approve": True}}}]),
         step("alice has stopped.", expect={"last_user_contains": 'approve="true"'}),
     ]
-    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox):
+    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox, _):
         agent.run("have alice write hello.txt, with a plan first")
         process = lead.teammates["alice"].process
         for expected in ("plan_approval_request", "hello.txt is written.", "shutdown_response"):

@@ -7,16 +7,11 @@ from __future__ import annotations
 import os
 import signal
 
-from s01_agent_loop import AgentConfig
-from s01_agent_loop.cli import Session, parse_args
-from s01_agent_loop.cli.inbox import Inbox
-from s01_agent_loop.cli.settings import Settings
-from s01_agent_loop.cli.testing import RecordingView, wait_until
-from s01_agent_loop.model import AnthropicModel
+from s01_agent_loop.cli.testing import wait_until
 from s01_agent_loop.processes import marked
-from s01_agent_loop.scripted import ScriptedServer, step
+from s01_agent_loop.scripted import step
 from s12_task_system.board import TaskBoard
-from s15_agent_teams import TeamLead
+from s15_agent_teams.testing import process_team
 from s17_autonomous_agents.claims import claim, release
 from s17_autonomous_agents.wiring import CHAPTER
 
@@ -46,25 +41,17 @@ def test_a_teammate_process_killed_mid_task_is_marked_stopped_and_its_task_freed
         # her answer to the claimed task never comes: she is killed while the model "thinks"
         step("Working on it.", agent="alice", delay=60, expect={"last_user_contains": "Task #1 is yours"}),
     ]
-    with ScriptedServer(script) as server:
-        settings = Settings(api_key="scripted", base_url=server.url, model="claude-test")
-        args = parse_args(CHAPTER, ["--permission-mode", "bypassPermissions", "--teammates-as", "process"])
-        inbox = Inbox()
-        agent = CHAPTER.build(Session(AnthropicModel(settings), AgentConfig(model="claude-test"), tmp_path,
-                                      RecordingView(), args, interactive=False, inbox=inbox, chapter=CHAPTER))
-        lead, board = TeamLead.of(agent), TaskBoard(tmp_path)
-        try:
-            agent.run("start a teammate")
-            assert wait_until(lambda: server.played[-1], 60), "alice never asked about her task"
-            task = board.get("1")
-            assert (task.owner, task.status) == ("alice", "in_progress")  # claimed for her
-            process = lead.teammates["alice"].process
-            os.kill(process.pid, signal.SIGKILL)
-            assert wait_until(lambda: (board.get("1").owner, board.get("1").status) == (None, "pending"), 10)
-            assert lead.team.state("alice")["status"] == "stopped"
-            told = " ".join(map(str, inbox.told))
-            assert "alice's process ended (exit -9) without stopping: marked stopped" in told, told
-            assert "back on the board for the others: #1 A slow task" in told
-        finally:
-            agent.close()
-        assert not marked(process.tree)
+    with process_team(CHAPTER, script, tmp_path) as (agent, lead, inbox, server):
+        board = TaskBoard(tmp_path)
+        agent.run("start a teammate")
+        assert wait_until(lambda: server.played[-1], 60), "alice never asked about her task"
+        task = board.get("1")
+        assert (task.owner, task.status) == ("alice", "in_progress")  # claimed for her
+        process = lead.teammates["alice"].process
+        os.kill(process.pid, signal.SIGKILL)
+        assert wait_until(lambda: (board.get("1").owner, board.get("1").status) == (None, "pending"), 10)
+        assert lead.team.state("alice")["status"] == "stopped"
+        told = " ".join(map(str, inbox.told))
+        assert "alice's process ended (exit -9) without stopping: marked stopped" in told, told
+        assert "back on the board for the others: #1 A slow task" in told
+    assert not marked(process.tree)

@@ -127,7 +127,7 @@ def test_a_teammate_process_finds_its_lane_through_the_records(repo):
         step("Reported.", agent="alice"),
         step("alice's fix is on her branch.", expect={"last_user_contains": "Committed on lane/alice-1."}),
     ]
-    with process_team(CHAPTER, script, repo) as (agent, lead, inbox):
+    with process_team(CHAPTER, script, repo) as (agent, lead, inbox, _):
         agent.run("fix the median with a teammate process in a worktree")
         posted = inbox.next(timeout=60)  # the watcher polls: the mail comes from another process
         assert posted is not None and "Committed on lane/alice-1." in posted.prompt, lead.team.log_path("alice").read_text()

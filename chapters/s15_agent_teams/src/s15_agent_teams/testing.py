@@ -37,8 +37,8 @@ class Waits:
 @contextmanager
 def process_team(chapter, script, workdir: Path):
     """A lead of `chapter` whose teammates run as processes, its real SDK pointed at a scripted
-    server playing `script` (every agent's steps): yields (agent, its TeamLead, the inbox); closes
-    the agent after, and checks the server played the whole script."""
+    server playing `script` (every agent's steps): yields (agent, its TeamLead, the inbox, the
+    server); closes the agent after, and checks the server played the whole script."""
     from s01_agent_loop import AgentConfig
     from s01_agent_loop.cli import Session, parse_args
     from s01_agent_loop.cli.inbox import Inbox
@@ -54,7 +54,7 @@ def process_team(chapter, script, workdir: Path):
         agent = chapter.build(Session(AnthropicModel(settings), AgentConfig(model="claude-test"), workdir,
                                       RecordingView(), args, interactive=False, inbox=inbox, chapter=chapter))
         try:
-            yield agent, TeamLead.of(agent), inbox
+            yield agent, TeamLead.of(agent), inbox, server
         finally:
             agent.close()
     server.assert_done()
