@@ -38,3 +38,8 @@ def repo(tmp_path, monkeypatch):
     sh(tmp_path, "add", "-A")
     sh(tmp_path, "commit", "-q", "-m", "base")
     return tmp_path
+
+
+def results(model, call: int) -> list[dict]:
+    """The tool_results the model got in its request number `call` (0 is the first)."""
+    return [block for block in model.calls[call]["messages"][-1]["content"] if block["type"] == "tool_result"]

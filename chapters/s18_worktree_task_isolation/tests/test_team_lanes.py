@@ -15,7 +15,7 @@ from s15_agent_teams.testing import Waits, process_team
 from s18_worktree_task_isolation.lanes import Lanes
 from s18_worktree_task_isolation.wiring import CHAPTER
 
-from .conftest import STATS, sh
+from .conftest import STATS, results, sh
 
 FIXED = STATS.replace("return ordered[len(ordered) // 2]", "return ordered[(len(ordered) - 1) // 2]")
 EDIT = {"path": "stats.py", "old_string": "len(ordered) // 2]", "new_string": "(len(ordered) - 1) // 2]"}
@@ -31,8 +31,13 @@ def project_rules(repo) -> None:
                                                           encoding="utf-8")
 
 
-def results(model, call: int) -> list[dict]:
-    return [block for block in model.calls[call]["messages"][-1]["content"] if block["type"] == "tool_result"]
+def team(repo, lead_model, teammates: dict):
+    """The lead of this chapter on `lead_model`, its teammates on the models in `teammates`, their
+    waits ringing only on mail: (agent, its TeamLead, the waits)."""
+    agent = build_agent(CHAPTER, repo, lead_model, "--permission-mode", "bypassPermissions")
+    lead, waits = TeamLead.of(agent), Waits()
+    lead.models, lead.wait = teammates.__getitem__, waits
+    return agent, lead, waits
 
 
 def test_a_teammate_spawned_into_a_lane_works_there_under_the_project_rules_and_its_branch_is_merged(repo):
@@ -52,9 +57,7 @@ def test_a_teammate_spawned_into_a_lane_works_there_under_the_project_rules_and_
         tool_use("TaskUpdate", taskId="1", status="completed"),
         text("Fixed and committed on lane/alice-1."),
     ])
-    agent = build_agent(CHAPTER, repo, lead_model, "--permission-mode", "bypassPermissions")
-    lead, waits = TeamLead.of(agent), Waits()
-    lead.models, lead.wait = {"alice": alice}.__getitem__, waits
+    agent, lead, waits = team(repo, lead_model, {"alice": alice})
     try:
         agent.run("fix the median with a teammate in a worktree")
         waits.until_idle(lead, "alice")
@@ -93,9 +96,7 @@ def test_without_isolation_a_teammate_shares_the_checkout_and_a_refused_spawn_le
         text("bob reads."),
     ])
     bob = ScriptedModel([tool_use("bash", command="pwd"), text("Read.")])
-    agent = build_agent(CHAPTER, repo, lead_model, "--permission-mode", "bypassPermissions")
-    lead, waits = TeamLead.of(agent), Waits()
-    lead.models, lead.wait = {"bob": bob}.__getitem__, waits
+    agent, lead, waits = team(repo, lead_model, {"bob": bob})
     try:
         agent.run("spawn")
         waits.until_idle(lead, "bob")

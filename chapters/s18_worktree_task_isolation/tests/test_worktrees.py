@@ -12,7 +12,7 @@ from s01_agent_loop.scripted import ScriptedModel, text, tool_use
 from s02_tool_use.tools import ToolContext
 from s18_worktree_task_isolation.wiring import CHAPTER
 
-from .conftest import STATS, sh
+from .conftest import STATS, results, sh
 
 FIXED = STATS.replace("return ordered[len(ordered) // 2]", "return ordered[(len(ordered) - 1) // 2]")
 
@@ -20,11 +20,6 @@ FIXED = STATS.replace("return ordered[len(ordered) // 2]", "return ordered[(len(
 def agent_of(workdir, script, mode="bypassPermissions"):
     model, view = ScriptedModel(script), RecordingView()
     return build_agent(CHAPTER, workdir, model, "--permission-mode", mode, view=view), model, view
-
-
-def results(model, call: int) -> list[dict]:
-    """The tool_results the model got in its request number `call` (0 is the first)."""
-    return [block for block in model.calls[call]["messages"][-1]["content"] if block["type"] == "tool_result"]
 
 
 CWD_HOOK = """import json, pathlib, sys

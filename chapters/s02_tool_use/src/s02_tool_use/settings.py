@@ -15,10 +15,13 @@ its reader to say (s07 stops rather than run with fewer rules than the user wrot
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s01_agent_loop.errors import ConfigurationError
+
+from .files import write_atomic
 
 SCOPES = ("user", "project", "local")
 
@@ -48,6 +51,19 @@ def settings_paths(workdir: Path, home: Path | None = None) -> dict[str, Path]:
     }
 
 
+def read_json(path: Path, shown: str | None = None):
+    """A JSON file's value, or a `ConfigurationError` naming the file (`shown`, else its path), the
+    line and the problem. An empty file is `{}`."""
+    try:
+        # subtle: utf-8-sig, because editors on Windows save JSON with a byte-order mark
+        return json.loads(Path(path).read_text(encoding="utf-8-sig", errors="replace").strip() or "{}")
+    except json.JSONDecodeError as error:
+        raise ConfigurationError(f"{shown or path}: line {error.lineno} column {error.colno}: not valid JSON "
+                                 f"({error.msg})") from None
+    except OSError as error:  # a folder where the file should be, no permission to read it
+        raise ConfigurationError(f"{shown or path}: cannot be read ({error.strerror or error})") from None
+
+
 def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]:
     """The settings files that exist, least specific first, each parsed or with its error."""
     files = []
@@ -55,14 +71,9 @@ def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]
         if not path.exists():
             continue
         try:
-            # subtle: utf-8-sig, because editors on Windows save JSON with a byte-order mark
-            data = json.loads(path.read_text(encoding="utf-8-sig", errors="replace").strip() or "{}")
-        except json.JSONDecodeError as error:
-            files.append(SettingsFile(scope, path, error=f"{path}: line {error.lineno} column {error.colno}: "
-                                                          f"not valid JSON ({error.msg})"))
-            continue
-        except OSError as error:  # a folder where the file should be, no permission to read it
-            files.append(SettingsFile(scope, path, error=f"{path}: cannot be read ({error.strerror or error})"))
+            data = read_json(path)
+        except ConfigurationError as error:
+            files.append(SettingsFile(scope, path, error=str(error)))
             continue
         if not isinstance(data, dict):
             files.append(SettingsFile(scope, path, error=f"{path}: expected a JSON object, found a "
@@ -70,6 +81,22 @@ def read_settings(workdir: Path, home: Path | None = None) -> list[SettingsFile]
             continue
         files.append(SettingsFile(scope, path, data))
     return files
+
+
+def change_local_settings(workdir: Path, change: Callable[[object], None], home: Path | None = None) -> Path:
+    """Let `change(data)` edit `.claude/settings.local.json` (missing: `{}`) and write it back
+    atomically, everything else in it kept: how an answer is remembered (s07's "always allow", s19's
+    approved servers). A ValueError, and nothing written, when the file is not valid JSON; `change`
+    raises ValueError to refuse a file it cannot change."""
+    path = settings_paths(workdir, home)["local"]
+    try:
+        data = read_json(path) if path.is_file() else {}
+    except ConfigurationError as error:
+        raise ValueError(f"{error}; not changing it") from None
+    change(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path
 
 
 def value_at(data: dict, keys: tuple[str, ...]):

@@ -16,16 +16,14 @@ any depth. Paths are compared after resolving them, so `./a/../secrets/x` is sti
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from s02_tool_use.files import write_atomic
 from s02_tool_use.paths import glob_to_regex
-from s02_tool_use.settings import settings_paths
+from s02_tool_use.settings import change_local_settings, settings_paths
 
 BEHAVIORS = ("deny", "ask", "allow")  # the order rules are checked in: deny beats ask beats allow
 RULE_TOOLS = {
@@ -155,20 +153,15 @@ def path_pattern(spec: str, workdir: Path, home: Path) -> re.Pattern[str]:
 def save_rule(workdir: Path, behavior: str, rule: str) -> Path:
     """Add `rule` to `permissions.<behavior>` in `.claude/settings.local.json`, keeping everything
     else in the file; written atomically. A file that is not a JSON object is left alone (ValueError)."""
-    path = settings_paths(workdir)["local"]
-    data = {}
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8") or "{}")
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path} is not valid JSON ({error}); not changing it") from None
-    if not isinstance(data, dict) or not isinstance(data.setdefault("permissions", {}), dict):
-        raise ValueError(f"{path}: expected a JSON object with a `permissions` object; not changing it")
-    rules = data["permissions"].setdefault(behavior, [])
-    if not isinstance(rules, list):
-        raise ValueError(f"{path}: permissions.{behavior} is not a list; not changing it")
-    if rule not in rules:
-        rules.append(rule)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return path
+
+    def add(data) -> None:
+        path = settings_paths(workdir)["local"]
+        if not isinstance(data, dict) or not isinstance(data.setdefault("permissions", {}), dict):
+            raise ValueError(f"{path}: expected a JSON object with a `permissions` object; not changing it")
+        rules = data["permissions"].setdefault(behavior, [])
+        if not isinstance(rules, list):
+            raise ValueError(f"{path}: permissions.{behavior} is not a list; not changing it")
+        if rule not in rules:
+            rules.append(rule)
+
+    return change_local_settings(workdir, add)

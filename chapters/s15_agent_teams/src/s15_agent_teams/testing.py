@@ -7,6 +7,14 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from s01_agent_loop import AgentConfig
+from s01_agent_loop.cli import Session, parse_args
+from s01_agent_loop.cli.inbox import Inbox
+from s01_agent_loop.cli.settings import Settings
+from s01_agent_loop.cli.testing import RecordingView
+from s01_agent_loop.model import AnthropicModel
+from s01_agent_loop.scripted import ScriptedServer
+
 from .lead import TeamLead
 
 
@@ -39,14 +47,6 @@ def process_team(chapter, script, workdir: Path):
     """A lead of `chapter` whose teammates run as processes, its real SDK pointed at a scripted
     server playing `script` (every agent's steps): yields (agent, its TeamLead, the inbox, the
     server); closes the agent after, and checks the server played the whole script."""
-    from s01_agent_loop import AgentConfig
-    from s01_agent_loop.cli import Session, parse_args
-    from s01_agent_loop.cli.inbox import Inbox
-    from s01_agent_loop.cli.settings import Settings
-    from s01_agent_loop.cli.testing import RecordingView
-    from s01_agent_loop.model import AnthropicModel
-    from s01_agent_loop.scripted import ScriptedServer
-
     with ScriptedServer(script) as server:
         settings = Settings(api_key="scripted", base_url=server.url, model="claude-test")
         args = parse_args(chapter, ["--permission-mode", "bypassPermissions", "--teammates-as", "process"])

@@ -28,7 +28,7 @@ from filelock import FileLock
 from pydantic import BaseModel
 
 from s02_tool_use.files import write_atomic
-from s02_tool_use.state import state_dir
+from s02_tool_use.state import STATE_DIR, state_dir
 from s02_tool_use.tools import ToolError
 
 from .repository import Repository, changes, git, run_git
@@ -68,6 +68,11 @@ class Lanes:
         self.folder.mkdir(exist_ok=True)
         self.index = self.folder / "lanes.json"
         self.lock = FileLock(self.folder / ".lock", timeout=LOCK_TIMEOUT)
+
+    @staticmethod
+    def made_in(workdir: Path) -> bool:
+        """Whether lanes were ever made here: a cheap look, with no git and no folder created."""
+        return (Path(workdir) / STATE_DIR / "worktrees").is_dir()
 
     # the records -----------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from pydantic import Field
 
 from s02_tool_use.extension import Extension, Section
 from s02_tool_use.paths import display_path
-from s02_tool_use.state import STATE_DIR
 from s02_tool_use.tools import Tool, ToolContext, ToolError
 from s12_task_system.board import TaskBoard
 from s15_agent_teams.lead import TeamLead
@@ -94,7 +93,7 @@ class InLane(Extension):
 def teammate_lane(workdir: Path, team: str | None, name: str | None) -> tuple[Lanes, Lane] | None:
     """The open lane the lead made for teammate `name` of `team`, the newest if several; None for
     the lead, for a teammate spawned without isolation, and outside a repository."""
-    if not (team and name and (workdir / STATE_DIR / "worktrees" / "lanes.json").exists()):
+    if not (team and name and Lanes.made_in(workdir)):
         return None
     try:
         lanes = Lanes(workdir)

@@ -24,7 +24,6 @@ from s01_agent_loop.cli import SlashCommand
 from s01_agent_loop.shell import MAX_TIMEOUT
 from s02_tool_use.extension import Extension
 from s02_tool_use.paths import display_path
-from s02_tool_use.state import STATE_DIR
 from s02_tool_use.tools import Tool, ToolContext, ToolError, ToolResult
 from s12_task_system.board import TaskBoard
 from s12_task_system.tasks import TaskId
@@ -99,7 +98,7 @@ class Worktrees(Extension):
 
     def on_event(self, agent, event: str, data: dict) -> None:
         # subtle: only where lanes were made; a repository that never had one is left alone
-        if event == "SessionStart" and not self.pruned and (self.workdir / STATE_DIR / "worktrees").is_dir():
+        if event == "SessionStart" and not self.pruned and Lanes.made_in(self.workdir):
             self.pruned = True
             try:
                 gone = Lanes(self.workdir).prune()

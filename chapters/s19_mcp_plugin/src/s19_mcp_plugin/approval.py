@@ -15,12 +15,16 @@ servers (`~/.claude.json`) and `--mcp-config` are the user's own choice: they ne
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-from s02_tool_use.files import write_atomic
-from s02_tool_use.settings import merged_list, most_specific, read_settings, settings_paths
+from s02_tool_use.settings import (
+    change_local_settings,
+    merged_list,
+    most_specific,
+    read_settings,
+    settings_paths,
+)
 
 from .config import ServerConfig
 
@@ -56,16 +60,18 @@ def approved(servers: dict[str, ServerConfig], workdir: Path, confirm: Callable[
 
 def remember(workdir: Path, name: str, yes: bool, home: Path | None = None) -> Path:
     """Add `name` to enabledMcpjsonServers (or disabledMcpjsonServers) in settings.local.json,
-    keeping everything else in the file; written atomically."""
-    path = settings_paths(workdir, home)["local"]
-    data = json.loads(path.read_text(encoding="utf-8-sig") or "{}") if path.is_file() else {}
-    if not isinstance(data, dict):
-        return path  # not ours to repair; the answer holds for this session only
+    keeping everything else in the file; written atomically (s02's `change_local_settings`)."""
     key, other = (ENABLED, DISABLED) if yes else (DISABLED, ENABLED)
-    names = data[key] if isinstance(data.get(key), list) else []
-    data[key] = [*names, *([name] if name not in names else [])]
-    if isinstance(data.get(other), list) and name in data[other]:
-        data[other] = [n for n in data[other] if n != name]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return path
+
+    def record(data) -> None:
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        names = data[key] if isinstance(data.get(key), list) else []
+        data[key] = [*names, *([name] if name not in names else [])]
+        if isinstance(data.get(other), list) and name in data[other]:
+            data[other] = [n for n in data[other] if n != name]
+
+    try:
+        return change_local_settings(workdir, record, home)
+    except ValueError:  # not ours to repair; the answer holds for this session only
+        return settings_paths(workdir, home)["local"]

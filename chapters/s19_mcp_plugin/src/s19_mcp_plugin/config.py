@@ -14,7 +14,6 @@ the user wrote.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from s01_agent_loop.errors import ConfigurationError
+from s02_tool_use.settings import read_json
 
 Scope = Literal["user", "local", "project", "cli"]
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -99,17 +99,6 @@ def parse_servers(data, scope: Scope, source: str, env: Mapping[str, str]) -> di
         else:
             raise ConfigurationError(f"{where}: type must be stdio or http (got {entry.get('type')!r})")
     return servers
-
-
-def read_json(path: Path, shown: str):
-    """A JSON file's value, or ConfigurationError with the file, the line and the problem."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig", errors="replace").strip() or "{}")
-    except json.JSONDecodeError as error:
-        raise ConfigurationError(f"{shown}: line {error.lineno} column {error.colno}: not valid JSON "
-                                 f"({error.msg})") from None
-    except OSError as error:
-        raise ConfigurationError(f"{shown}: cannot be read ({error.strerror or error})") from None
 
 
 def load_servers(workdir: Path, home: Path | None = None, extra: list[Path] = (),
