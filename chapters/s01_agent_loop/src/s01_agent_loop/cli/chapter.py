@@ -38,14 +38,23 @@ class Chapter:
     """Option values `--demo` uses unless the command line sets them: `{"context_budget": 14_000}`."""
     model_retries: int = 2
     """The SDK's own quiet retries of a failed call (s11 sets 0: it retries itself, visibly)."""
+    run_query: Callable[..., int] | None = None
+    """How `-q` runs its one task and reports it, as `run_query(chapter, agent, args, console)`
+    returning the exit code; None: the answer on stdout, exit 0 (1 when it failed)."""
+    status_line: Callable[[Any], Any] | None = None
+    """The line under the REPL's prompt, as `status_line(agent)` (text or prompt_toolkit formatted
+    text), redrawn every second; None: no status line."""
 
     def extend(self, *, name: str, title: str, build: Callable[[Session], Any], here: str,
                overlays: tuple[Path, ...] = (), inherit_overlays: bool = True,
                add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
-               demo_args: Mapping[str, Any] | None = None, model_retries: int | None = None) -> Chapter:
+               demo_args: Mapping[str, Any] | None = None, model_retries: int | None = None,
+               run_query: Callable[..., int] | None = None,
+               status_line: Callable[[Any], Any] | None = None) -> Chapter:
         """The next chapter: its own name, title and `build`; the demo scenario `demo.yaml` beside
         `here` (the wiring module's `__file__`); this chapter's overlays (unless
-        `inherit_overlays=False`), options and demo values plus the new ones."""
+        `inherit_overlays=False`), options and demo values plus the new ones; `run_query` and
+        `status_line` when given, else this chapter's."""
         previous_arguments = self.add_arguments
 
         def both_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,6 +68,7 @@ class Chapter:
             add_arguments=both_arguments if previous_arguments or add_arguments else None,
             demo_args={**self.demo_args, **(demo_args or {})},
             model_retries=self.model_retries if model_retries is None else model_retries,
+            run_query=run_query or self.run_query, status_line=status_line or self.status_line,
         )
 
 

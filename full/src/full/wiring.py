@@ -1,0 +1,42 @@
+"""The whole harness in one screen: chapter 20's agent (and with it every chapter before it), plus
+what an agent people keep using needs:
+- `Meter` (meter.py): tokens and cost of the session, per model (`/cost`, the status line);
+- `Attachments` (attach.py): `@path` in a prompt attaches that file, as in Claude Code;
+- `FullCommands` (commands.py): `/model`, `/export`;
+- `SessionLog` (sessions.py): the conversation saved as JSONL as it happens; `--continue`,
+  `--resume [ID]` and `/resume` bring a session back, its next request byte-identical;
+- the status line under the prompt (status.py) and `-q`'s output formats (headless.py)."""
+
+from __future__ import annotations
+
+import argparse
+
+from s01_agent_loop.cli import Session
+from s20_tool_refactor.wiring import CHAPTER as PREVIOUS
+from s20_tool_refactor.wiring import build as build_previous
+
+from . import headless, sessions
+from .attach import Attachments
+from .commands import FullCommands
+from .meter import Meter
+from .sessions import SessionLog
+from .status import status_line
+
+
+def build(session: Session):
+    agent = build_previous(session)
+    agent.use(Meter(), outermost=True)  # outermost: it sees each call's final reply, after s11's retries
+    agent.use(Attachments())
+    agent.use(FullCommands())
+    agent.use(SessionLog.open(session, agent))  # last: it saves the messages as every other left them
+    headless.apply_tool_rules(session, agent)  # --allowedTools / --disallowedTools
+    return agent
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sessions.add_arguments(parser)
+    headless.add_arguments(parser)
+
+
+CHAPTER = PREVIOUS.extend(name="full", title="the integrated agent", build=build, here=__file__,
+                          add_arguments=add_arguments, run_query=headless.run_query, status_line=status_line)
