@@ -10,8 +10,12 @@ what an agent people keep using needs:
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from s01_agent_loop.cli import Session
+from s05_skill_loading.wiring import CHAPTER as S05
+from s08_hook_system.wiring import CHAPTER as S08
+from s13_background_tasks.wiring import CHAPTER as S13
 from s20_tool_refactor.wiring import CHAPTER as PREVIOUS
 from s20_tool_refactor.wiring import build as build_previous
 
@@ -38,5 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     headless.add_arguments(parser)
 
 
+# the demo's project: the sample project with s19's server (inherited), s04's agent, s05's skills, s08's hook
+# scripts and s13's slow test (each chapter's own overlay is the last of its list), then full's settings
+DEMO_OVERLAYS = (*S05.overlays, S08.overlays[-1], S13.overlays[-1], Path(__file__).with_name("demo_overlay"))
+
 CHAPTER = PREVIOUS.extend(name="full", title="the integrated agent", build=build, here=__file__,
+                          overlays=DEMO_OVERLAYS,
                           add_arguments=add_arguments, run_query=headless.run_query, status_line=status_line)
