@@ -107,7 +107,7 @@ def test_extension_points_fire_in_a_run(tmp_path):
     agent.run("first")
     agent.run("second")
     assert recorder.events == {
-        "SessionStart": 1, "UserPromptSubmit": 2, "Stop": 2,
+        "SessionStart": 1, "UserPromptSubmit": 2, "Stop": 2, "TurnEnd": 2,
         "system_prompt": 3, "shape_request": 3, "before_request": 3, "wrap_model_call": 3,
         "pre_tool_use:echo": 1, "post_tool_use:echo": 1,
     }  # subtle: one system_prompt per request: the request is assembled in one place, once
@@ -296,6 +296,56 @@ def test_new_session_empties_the_history_and_starts_a_session_with_source_clear(
     assert (agent.messages, agent.pending_context, recorder.sources) == ([], [], ["startup", "clear"])
     agent.run("second")
     assert recorder.sources == ["startup", "clear"] and len(agent.messages) == 2
+
+
+class Kept(Extension):
+    """Keeps a word per session; what it read at SessionStart is replaced by the restored state."""
+
+    def __init__(self):
+        self.word, self.sources = None, []
+
+    def on_event(self, agent, event, data):
+        if event == "SessionStart":
+            self.word = "fresh"
+            self.sources.append(data["source"])
+            return Outcome(context=[f"started: {data['source']}"])
+        if event == "TurnEnd":
+            self.sources.append("turn end")
+
+    def session_state(self, agent):
+        return {"word": self.word} if self.word else None
+
+    def restore_session(self, agent, state):
+        self.word = state["word"]
+
+
+def test_resume_brings_the_messages_and_each_extensions_state_back_after_session_start(tmp_path):
+    kept = Kept()
+    agent, _ = harness(tmp_path, [text("one")], kept, Recorder())
+    assert agent.session_states() == {}  # Recorder keeps nothing; Kept nothing yet
+    agent.run("first")
+    kept.word = "changed in the session"
+    saved, states = [dict(m) for m in agent.messages], agent.session_states()
+    assert states == {"Kept": {"word": "changed in the session"}}
+
+    again = Kept()
+    resumed, model = harness(tmp_path, [text("two")], again)
+    resumed.resume(saved, states)
+    assert (again.word, again.sources, resumed.started) == ("changed in the session", ["resume"], True)
+    assert resumed.messages == saved and resumed.pending_context == ["started: resume"]
+    resumed.run("second")  # no second SessionStart: the session had started
+    assert again.sources == ["resume", "turn end"]
+    assert model.calls[0]["messages"][:2] == saved
+    assert model.calls[0]["messages"][2]["content"][0]["text"] == "started: resume"
+
+
+def test_turn_end_comes_after_an_interrupted_turn_too(tmp_path):
+    kept = Kept()
+    agent, _ = harness(tmp_path, [KeyboardInterrupt()], kept)
+    with pytest.raises(KeyboardInterrupt):
+        agent.run("go")
+    assert kept.sources == ["startup", "turn end"]
+    assert agent.messages[-1]["content"][-1]["text"] == "[The user interrupted this turn.]"
 
 
 def test_post_tool_use_runs_innermost_first(tmp_path):

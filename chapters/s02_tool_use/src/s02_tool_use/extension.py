@@ -14,10 +14,20 @@ brackets):
     post_tool_use     rewrite or annotate a tool result, last extension first   [PostToolUse]
     run_tools         take over running a reply's calls (s20: side by side)
     on_event("Stop")  the model wants to stop; block to keep going              [Stop]
+    on_event("TurnEnd")  the turn is over, however it ended (an answer, Ctrl-C, an error)
     on_event("SessionEnd")  the session is over: stop what you started           [SessionEnd]
 
 Besides the points: `tools()` it adds, `commands()` for the REPL, and `for_subagent()`, what a
 subagent (s04) inherits of it.
+
+A session that is saved and resumed later (full's `--continue`) must send the same request as
+before the exit, so the prompt cache still hits. What an extension keeps per session and the
+request depends on (s10's snapshot of CLAUDE.md and the date, s14's session-only crons) it hands
+out as JSON-able data, `session_state(agent)`, and takes back, `restore_session(agent, state)`:
+
+    states = agent.session_states()      # {"SystemPrompt": {...}, "Scheduler": {...}}, saved with the messages
+    agent.resume(messages, states)       # later, maybe in another process: SessionStart "resume", then each
+                                         # extension's restore_session, over what its SessionStart read
 """
 
 from __future__ import annotations
@@ -118,8 +128,17 @@ class Extension:
 
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         """A turn or session event (SessionStart, UserPromptSubmit, Stop, ...). SessionStart with
-        `source` "clear" is a new conversation (`Harness.new_session`): reset what belonged to the old one.
+        `source` "clear" is a new conversation (`Harness.new_session`): reset what belonged to the old one;
+        "resume" is an earlier conversation brought back (`Harness.resume`), its states restored after.
         SessionEnd (`Harness.close`) comes once, at exit: stop what runs beside the conversation."""
+
+    def session_state(self, agent) -> dict | None:
+        """What this extension keeps for the session that the next request depends on, as JSON-able
+        data (saved with the conversation; `restore_session` takes it back), or None: nothing."""
+        return None
+
+    def restore_session(self, agent, state: dict) -> None:
+        """Take back what `session_state` gave, for a resumed session (after its SessionStart)."""
 
     def before_request(self, agent) -> None:
         """Reshape `agent.messages` before each model request (keep it valid)."""

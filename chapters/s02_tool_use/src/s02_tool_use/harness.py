@@ -128,7 +128,10 @@ class Harness(Agent):
         if context:
             self.add_user([{"type": "text", "text": text} for text in context])
         self.stop_hook_active = False
-        return super().run(prompt)
+        try:
+            return super().run(prompt)
+        finally:
+            self.emit("TurnEnd")  # however it ended: an answer, Ctrl-C, an error
 
     def new_session(self) -> None:
         """A new conversation in this process (`/clear`): the history goes, and SessionStart fires
@@ -137,6 +140,24 @@ class Harness(Agent):
         self.pending_context.clear()
         self.started = True
         self.pending_context += self.emit("SessionStart", source="clear").context
+
+    def resume(self, messages: list[dict], states: dict[str, dict]) -> None:
+        """An earlier conversation brought back (full's `--continue`): its messages, SessionStart
+        with source "resume", then each extension's `restore_session` with what its `session_state`
+        gave then (`states`, by class name), over whatever its SessionStart read now."""
+        self.messages[:] = messages
+        self.pending_context.clear()
+        self.started = True
+        context = self.emit("SessionStart", source="resume").context
+        for extension in self.extensions:
+            if (state := states.get(type(extension).__name__)) is not None:
+                extension.restore_session(self, state)
+        self.pending_context += context
+
+    def session_states(self) -> dict[str, dict]:
+        """Each extension's `session_state`, by class name, where it has one."""
+        return {type(extension).__name__: state for extension in self.extensions
+                if (state := extension.session_state(self)) is not None}
 
     def close(self) -> None:
         """The session is over: SessionEnd, where extensions stop what they started (s13's commands)."""
