@@ -8,6 +8,10 @@ import socket
 
 import pytest
 
+# subtle: imported before pytest's importlib mode names full/tests' modules `full.tests.*`, which
+# would otherwise make the folder full/ a namespace package called `full`
+import full  # noqa: F401
+
 MODEL_ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "MODEL_ID")
 LIVE_ENV = {name: os.environ[name] for name in MODEL_ENV if os.environ.get(name)}
 """The model settings the suite was started with; only tests marked `live` get them back."""
