@@ -81,6 +81,34 @@ def test_the_prompt_is_a_snapshot_until_the_next_session(tmp_path):
     assert "version two" in system_texts(model.calls[3])[2] and "version one" not in json.dumps(model.calls[3])
 
 
+def test_a_resumed_session_sends_the_same_system_prompt_and_tool_order(tmp_path, monkeypatch):
+    import datetime
+
+    from s10_system_prompt import environment
+
+    claude_md = tmp_path / "CLAUDE.md"
+    claude_md.write_text("version one", encoding="utf-8")
+    agent, model, prompt = make_agent(tmp_path, session(0))
+    agent.tools.remove("bash")
+    agent.tools.add(BASH)  # bash last: not the registry's order in a new process
+    agent.run("first")
+    state = json.loads(json.dumps(prompt.session_state(agent)))  # as saved: JSON
+    # meanwhile: CLAUDE.md changed, the day changed
+    claude_md.write_text("version two", encoding="utf-8")
+    monkeypatch.setattr(environment.datetime, "date", type("Tomorrow", (datetime.date,), {
+        "today": classmethod(lambda cls: datetime.date(2031, 1, 2))}))
+    resumed, resumed_model, resumed_prompt = make_agent(tmp_path, session(0))
+    resumed.resume([dict(m) for m in agent.messages], {"SystemPrompt": state})
+    resumed.run("second")
+    sent, before = resumed_model.calls[0], model.calls[0]
+    assert sent["system"] == before["system"] and "version two" not in json.dumps(sent)
+    assert [t["name"] for t in sent["tools"]] == [t["name"] for t in before["tools"]]
+    assert [t["name"] for t in before["tools"]][-1] == "bash"
+    resumed.new_session()  # /clear: a new session reads again
+    assert "version two" in resumed_prompt.snapshot.claude_md.files[0].text
+    assert resumed_prompt.snapshot.environment.today == datetime.date(2031, 1, 2)
+
+
 def test_most_input_is_read_from_the_cache_after_the_first_request(tmp_path):
     agent, model, prompt = make_agent(tmp_path, session(6))
     agent.run("read notes.txt six times")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from pydantic import TypeAdapter
 from rich.text import Text
 
 from s01_agent_loop.cli import SlashCommand
@@ -37,6 +38,9 @@ class Snapshot:
 
     claude_md: claude_md.ClaudeMd
     environment: environment.Environment
+
+
+SNAPSHOT = TypeAdapter(Snapshot)  # a Snapshot to JSON-able data and back (a saved session keeps it)
 
 
 class SystemPrompt(Extension):
@@ -69,6 +73,18 @@ class SystemPrompt(Extension):
         self.usage = dict.fromkeys(self.usage, 0)
         return self.snapshot
 
+    def session_state(self, agent) -> dict | None:
+        """The snapshot and the tool order (s02's `Extension.session_state`): a resumed session
+        (full's `--continue`) sends the same system prompt and tools as before the exit, so the
+        cache still hits, however CLAUDE.md, the date or git changed meanwhile."""
+        if self.inherited or self.snapshot is None:
+            return None
+        return {"snapshot": SNAPSHOT.dump_python(self.snapshot, mode="json"), "tool_order": list(self.tool_order)}
+
+    def restore_session(self, agent, state: dict) -> None:
+        self.snapshot = SNAPSHOT.validate_python(state["snapshot"])
+        self.tool_order = list(state["tool_order"])
+
     def commands(self) -> dict[str, SlashCommand]:
         from .commands import show_prompt
 
@@ -78,14 +94,17 @@ class SystemPrompt(Extension):
     def shape_request(self, agent, request: Request) -> None:
         # 1. the sections: s02's identity names the work dir, so ours replaces it (the work dir moves
         #    to the environment section); the tool guidance and this session's snapshot join the rest
+        #    (the tool guidance in the tools' stable order, step 2, so it too stays the same)
         snapshot = self.snapshot or self.take_snapshot(agent)
-        own = [Section("identity", IDENTITY), Section("tool_guidance", tool_guidance(agent.tools.tools.values()) or ""),
+        request.tools = self.stable_order(request.tools)
+        registry = agent.tools.tools
+        ordered = [registry[name] for name in self.tool_order if name in registry]
+        own = [Section("identity", IDENTITY), Section("tool_guidance", tool_guidance(ordered) or ""),
                Section("claude_md", claude_md.render(snapshot.claude_md, agent.workdir) or ""),
                Section("environment", environment.render(snapshot.environment))]
         given = [section for section in request.sections if section.name != "identity"]
         sections = arrange([section for section in [*own, *given] if section.text])
-        # 2. the tool definitions in a stable order
-        request.tools = self.stable_order(request.tools)
+        # 2. the tool definitions in a stable order (done above: the order of the first request)
         # 3. the breakpoints, in order of worth: the static part serves every session, the last
         #    message every next turn, the end of the system prompt whatever survives a compaction
         n_static = sum(map(is_static, sections))
