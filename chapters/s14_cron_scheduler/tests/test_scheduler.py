@@ -314,3 +314,30 @@ def test_loop_schedules_a_session_job_and_runs_the_prompt_once_now(tmp_path):
     assert f"{job.id}  */5 * * * *  Every fifth minute of every hour; recurring, this session" in out
     slash(harness, f"/cron delete {job.id}", console)
     assert agent.scheduler.jobs() == []
+
+
+# --- a resumed session --------------------------------------------------------------------------
+
+
+def test_a_resumed_session_gets_its_unexpired_session_jobs_back(tmp_path):
+    agent = Agent(tmp_path)
+    hourly = agent.create("0 * * * *", "check the build")
+    once_later = agent.create("0 18 5 1 *", "call Ana", recurring=False)
+    once_missed = agent.create("30 9 5 1 *", "stand-up", recurring=False)
+    old = agent.create("0 12 * * *", "lunch")
+    agent.create("0 23 * * *", "durable one", durable=True)
+    state = json.loads(json.dumps(agent.scheduler.session_state(None)))  # as saved
+    assert {job["id"] for job in state["jobs"]} == {hourly.id, once_later.id, once_missed.id, old.id}
+
+    later = Agent(tmp_path, now=local(2026, 1, 5, 11, 20))  # the process ended at 9:00; resumed at 11:20
+    assert later.scheduler.session_state(None) is None
+    old_state = {"jobs": [*state["jobs"][:3], {**state["jobs"][3], "created_at": "2025-12-01T09:00:00+00:00"}]}
+    later.scheduler.restore_session(None, old_state)
+    back = {job.id: job for job in later.scheduler.session_jobs.values()}
+    assert set(back) == {hourly.id, once_later.id}  # the stand-up passed, lunch is over 7 days old
+    assert back[hourly.id].next_cron_time() == local(2026, 1, 5, 12, 0)  # 10:00 and 11:00 not replayed
+    assert later.tick(local(2026, 1, 5, 11, 30)) == []
+    assert set(later.tick(local(2026, 1, 5, 19, 0))) == {hourly.id, once_later.id}
+    assert sorted(posted.prompt for posted in later.taken()) == ["call Ana", "check the build"]
+    told = str(later.inbox.told[0])
+    assert "this session's jobs are back" in told and hourly.id in told and once_missed.id not in told

@@ -4,6 +4,7 @@
     commands    /loop 5m <prompt> (now, then every 5 minutes), /cron (list; /cron delete ID)
     on_event    SessionStart: a note for the model about fires missed while no agent ran;
                 SessionEnd: the ticker stops
+    session_state  the session-only jobs, which a resumed session gets back (unexpired ones)
     start()     the startup check, then the ticker thread (wiring starts it, unless the run is -q)
 
 The ticker is the new idea. It sleeps until the next job is due (or a job changes), then posts the
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
+from pydantic import ValidationError
 from rich.text import Text
 
 from s01_agent_loop.cli.chapter import SlashCommand
@@ -30,7 +32,7 @@ from s02_tool_use.tools import Tool, ToolContext, ToolError
 from .clock import Clock
 from .commands import loop, show_jobs
 from .cron_tools import CREATE, DELETE, LIST, CronCreateInput, CronDeleteInput, CronListInput, created_text
-from .missed import report_missed
+from .missed import GRACE, report_missed
 from .schedule import MAX_JOBS, CronJob
 from .store import CronStore, StoreError
 
@@ -184,6 +186,33 @@ class Scheduler(Extension):
             notes, self.notes = self.notes, []
             return Outcome(context=["Scheduled jobs, while no agent ran here:\n" + "\n".join(notes)])
         return None
+
+    def session_state(self, agent) -> dict | None:
+        """The session-only jobs (s02's `Extension.session_state`); durable ones are in their file."""
+        with self.mutex:
+            jobs = [job.model_dump(mode="json") for job in self.session_jobs.values()]
+        return {"jobs": jobs} if jobs else None
+
+    def restore_session(self, agent, state: dict) -> None:
+        """A resumed session's jobs come back, as durable ones do at a start (missed.py): an expired
+        one, or a one-shot whose fire passed while no agent ran, is gone; missed fires are not replayed."""
+        now, back = self.clock(), []
+        for entry in state.get("jobs", []):
+            try:
+                job = CronJob.model_validate(entry)
+            except ValidationError:
+                continue
+            missed = job.due_by(now - GRACE)
+            if job.expired(now) or (missed and not job.recurring):
+                continue
+            if missed:
+                job = job.model_copy(update={"last_fired": missed[-1]})
+            with self.mutex:
+                self.session_jobs[job.id] = job
+            back.append(job.id)
+        if back:
+            self.inbox.tell(Text(f"⏰ this session's jobs are back: {', '.join(back)} (/cron lists them)", "dim"))
+            self.changed.set()
 
     def tools(self) -> list[Tool]:
         return [Tool("CronCreate", CREATE, CronCreateInput, self.cron_create, kind="internal",
