@@ -87,6 +87,15 @@ def summary_message(summary: str, transcript: str, focus: str | None, files: lis
     return {"role": "user", "content": [{"type": "text", "text": "\n\n".join(text)}]}
 
 
+def is_summary(message: dict) -> bool:
+    """Whether `message` is one `summary_message` made: the start of a compacted history (full's
+    `/export` marks it as a summary, not a prompt)."""
+    content = message.get("content")
+    first = content[0] if isinstance(content, list) and content else {}
+    return (message.get("role") == "user" and first.get("type") == "text"
+            and first.get("text", "").startswith(SUMMARY_HEADER.partition("{")[0]))
+
+
 def recent_files(messages: list[dict], limit: int = 10) -> list[str]:
     """The paths given to the file tools, most recent first, each once."""
     paths: list[str] = []
