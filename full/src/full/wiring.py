@@ -22,6 +22,7 @@ from s20_tool_refactor.wiring import build as build_previous
 from . import headless, sessions
 from .attach import Attachments
 from .commands import FullCommands
+from .export import Export
 from .meter import Meter
 from .sessions import SessionLog
 from .status import status_line
@@ -31,6 +32,7 @@ def build(session: Session):
     agent = build_previous(session)
     agent.use(Meter(), outermost=True)  # outermost: it sees each call's final reply, after s11's retries
     agent.use(Attachments())
+    agent.use(Export())
     agent.use(FullCommands())
     agent.use(SessionLog.open(session, agent))  # last: it saves the messages as every other left them
     headless.apply_tool_rules(session, agent)  # --allowedTools / --disallowedTools
