@@ -109,3 +109,25 @@ def test_sample_works_on_a_fresh_copy_of_the_sample_project(tmp_path):
     assert not any(tmp_path.iterdir())  # the current folder was not touched
     server.assert_done()
     assert run_chapter("s01_agent_loop", "--sample", "--workdir", ".", "-q", "x").returncode == 2
+
+
+def test_a_chapter_s_run_query_reports_the_q_task_and_its_exit_code_is_the_process_s(tmp_path, capsys):
+    from s01_agent_loop.cli import parse_args
+    from s01_agent_loop.cli.run import run_agent
+    from s01_agent_loop.scripted import ScriptedModel, text
+    from s01_agent_loop.wiring import CHAPTER
+
+    seen = []
+
+    def run_query(chapter, agent, args, console):
+        seen.append((chapter.name, args.query, agent.run(args.query), console.stderr))
+        return 3
+
+    chapter = CHAPTER.extend(name="reporting", title="t", build=CHAPTER.build, here=__file__, run_query=run_query)
+    later = chapter.extend(name="later", title="t", build=CHAPTER.build, here=__file__)
+    assert later.run_query is run_query  # a later chapter keeps it unless it names its own
+    model = ScriptedModel([text("the answer")])
+    assert run_agent(chapter, parse_args(chapter, ["-q", "the task"]), model, tmp_path, "claude-test", "") == 3
+    assert seen == [("reporting", "the task", "the answer", True)]  # the console is on stderr under -q
+    assert capsys.readouterr().out == ""  # s01 printed nothing of its own: the report is run_query's
+    model.assert_done()

@@ -249,3 +249,25 @@ def test_plan_mode_lets_a_tool_that_declares_it_only_reads_be_asked_not_refused(
                                  Permissions(home=tmp_path / "home"), mode="plan", tools=[look, touch])
     assert allowed["content"] == "seen" and not allowed.get("is_error")
     assert refused["is_error"] and "plan mode" in refused["content"]
+
+
+def test_rules_added_from_another_source_join_the_settings_files_deny_first(tmp_path):
+    from s07_permission_system.validation import checked_rule
+
+    settle(tmp_path, {"allow": ["Bash(touch:*)", "Bash(ls:*)"]})
+    gate = Permissions(home=tmp_path / "home")
+    gate.add_rules([checked_rule("Bash(touch:*)", "deny", "command line"),
+                    checked_rule("Bash(git status:*)", "allow", "command line")])
+    results = run_calls(tmp_path, [("bash", {"command": "touch made.txt"}), ("bash", {"command": "ls"}),
+                                   ("bash", {"command": "git status"})], gate)
+    assert [bool(r.get("is_error")) for r in results] == [True, False, False]
+    assert "Bash(touch:*) in command line" in results[0]["content"]  # the deny is cited with its source
+    assert not (tmp_path / "made.txt").exists()
+    console = Console(file=io.StringIO(), width=120)
+    slash(Harness(ScriptedModel([]), AgentConfig(model="m"), tmp_path, tools=TOOLS, extensions=[gate]),
+          "/permissions", console)
+    shown = [line.split() for line in console.file.getvalue().splitlines()]
+    assert ["deny", "Bash(touch:*)", "command", "line"] in shown and ["allow", "Bash(ls:*)", ".claude/settings.json"] in shown
+    for bad, problem in [("Bash(rm:*", "is not a rule"), ("bash(ls)", "did you mean 'Bash'")]:
+        with pytest.raises(ValueError, match=problem):
+            checked_rule(bad, "allow", "command line")

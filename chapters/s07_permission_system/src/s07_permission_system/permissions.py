@@ -60,6 +60,7 @@ class Permissions(Extension):
         self.ignore_broken = ignore_broken
         """Skip a settings file that cannot be understood (with a warning) instead of stopping."""
         self.session_rules: list[Rule] = []  # "allow always" answers
+        self.added_rules: list[Rule] = []  # from elsewhere than the settings files (`add_rules`)
         self.problems: list[str] = []  # settings files or rules that were skipped
         self.asker = ask  # None: no terminal, so an ask is a denial
         self.home = Path.home() if home is None else Path(home)
@@ -77,10 +78,17 @@ class Permissions(Extension):
                                             partial(show_permissions, self))}
 
     def load(self, agent) -> list[Rule]:
-        """The rules in force: the settings files' (read once) and this session's."""
+        """The rules in force: the settings files' (read once), those added from elsewhere, this session's."""
         if self.rules is None:
             self.rules, self.problems = permission_rules(read_settings(agent.workdir, self.home), self.ignore_broken)
-        return [*self.rules, *self.session_rules]
+        return [*self.rules, *self.added_rules, *self.session_rules]
+
+    def add_rules(self, rules: list[Rule]) -> None:
+        """Rules from a source other than the settings files (full's `--allowedTools` and
+        `--disallowedTools`), in force from now on. They join the others, so deny > ask > allow
+        holds across every source, and `/permissions` shows each with its `source`. Check each
+        the way a settings file's are with `validation.checked_rule`."""
+        self.added_rules += rules
 
     def on_event(self, agent, event: str, data: dict) -> None:
         if event == "SessionStart":

@@ -68,14 +68,20 @@ def file_rules(file: SettingsFile) -> tuple[list[Rule], str | None]:
     for behavior in BEHAVIORS:
         for n, text in enumerate(getattr(checked, behavior)):
             try:
-                rule = parse_rule(text, behavior, SOURCES.get(file.scope, str(file.path)))
+                rules.append(checked_rule(text, behavior, SOURCES.get(file.scope, str(file.path))))
             except ValueError as error:
                 return [], f"{file.path}: permissions.{behavior}[{n}]: {error}"
-            if near_miss := misspelled(rule.tool):
-                return [], (f"{file.path}: permissions.{behavior}[{n}]: {text!r} names no tool; "
-                            f"did you mean {near_miss!r}? (tool names are case-sensitive)")
-            rules.append(rule)
     return rules, None
+
+
+def checked_rule(text: str, behavior: str, source: str) -> Rule:
+    """One rule as a settings file's list holds it, parsed and checked the same way wherever it comes
+    from (a settings file, the command line's `--allowedTools`): ValueError if it is malformed or
+    names a known tool in the wrong case."""
+    rule = parse_rule(text, behavior, source)
+    if near_miss := misspelled(rule.tool):
+        raise ValueError(f"{text!r} names no tool; did you mean {near_miss!r}? (tool names are case-sensitive)")
+    return rule
 
 
 def misspelled(tool: str) -> str | None:

@@ -46,6 +46,8 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive, inbox=inbox,
                                   chapter=chapter))
     try:
+        if quiet and chapter.run_query is not None:  # the chapter reports the task its own way (full's formats)
+            return chapter.run_query(chapter, agent, args, console)
         if quiet:
             answer = submit(chapter, agent, args.query, console, interactive=False)
             if answer is None:
