@@ -59,6 +59,19 @@ def test_a_saved_memory_is_in_the_next_sessions_prompt_not_this_ones(tmp_path):
     assert len(model.calls[-1]["messages"]) == 1  # a new conversation
 
 
+def test_a_resumed_session_keeps_its_own_snapshot_though_a_memory_was_saved_since(tmp_path):
+    agent, model, _ = agent_for(tmp_path, [tool_use("memory", **FEEDBACK), text("Saved.")])
+    agent.run("Remember: always run the tests with -v.")
+    state = Memory.of(agent).session_state(agent)
+    resumed, resumed_model, _ = agent_for(tmp_path, [text("Going on.")])
+    resumed.resume(list(agent.messages), {"Memory": state})
+    resumed.run("go on")
+    assert system_text(resumed_model.calls[0]) == system_text(model.calls[0])
+    assert "(No memories yet.)" in system_text(resumed_model.calls[0])
+    resumed.new_session()  # a new conversation sees the memory
+    assert LINE in Memory.of(resumed).snapshot.text
+
+
 def test_save_updates_and_forget_deletes(tmp_path):
     update = FEEDBACK | {"description": "Run the tests with pytest -q", "type": "project"}
     forget = {"action": "forget", "name": "test-command"}

@@ -7,11 +7,13 @@ an index of them, one line each, is in the system prompt of every later session 
 1. save: the `memory` tool writes `.harness/memory/<name>.md` atomically and rebuilds MEMORY.md;
 2. load: at SessionStart the files are scanned and the index is frozen into a snapshot;
 3. use: every request of the session carries that same snapshot, so the prompt cache holds;
-4. a new session (the next run, or `/clear`) takes a new snapshot, with what was saved meanwhile.
+4. a new session (the next run, or `/clear`) takes a new snapshot, with what was saved meanwhile;
+   a resumed one (full's `--continue`) gets its own snapshot back (`session_state`).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Literal
@@ -190,6 +192,14 @@ class Memory(Extension):
         lines = [f"memory: {folder} {self.unusable}"] if self.unusable else []
         return lines + [f"memory: skipped {folder}/{name}: {reason} (the file is left as it is)"
                         for name, reason in self.problems.items()]
+
+    def session_state(self, agent) -> dict | None:
+        """The snapshot (s02's `Extension.session_state`): a resumed session sends the same section,
+        though memories were saved since."""
+        return asdict(self.snapshot) if self.snapshot is not None and not self.read_only else None
+
+    def restore_session(self, agent, state: dict) -> None:
+        self.snapshot = Snapshot(**state)
 
     # 3. use: the same section in every request of the session -------------------------------
 
