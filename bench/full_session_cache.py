@@ -1,0 +1,67 @@
+"""How much of each request does full's whole agent read from the prompt cache in a long session?
+
+    uv run python bench/full_session_cache.py
+
+The session of full/tests/test_cache_session.py (imported from there, so the two never differ):
+full's agent, built by its wiring, on a copy of the sample project with every capability
+configured (s07's rules, s08's hooks, s05's skills, s04's agent types, a memory, s10's CLAUDE.md,
+s19's MCP server, a git repository), plays nine prompts and 30 model requests through the real SDK
+against the loopback ScriptedServer, whose usage reports `cache_read_input_tokens` like the API.
+
+It prints, for each request, the tokens the server counted (uncached input, cache reads, cache
+writes) and the cache-read share, cache_read / (input + cache_read + cache_write); then the
+lowest and the mean share after the first request, and the input cost of the session relative to
+sending everything uncached (cache reads cost 0.1x the base input price, cache writes 1.25x).
+Exits 1 if any request after the first reads less than 90% from the cache (the test asserts it too).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+
+TEST = Path(__file__).resolve().parents[1] / "full" / "tests" / "test_cache_session.py"
+
+
+def load_session_module():
+    spec = importlib.util.spec_from_file_location("full_cache_session", TEST)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> int:
+    started = time.perf_counter()
+    session = load_session_module()
+    workdir = session.configured_project(f"bench-{uuid.uuid4().hex[:8]}")
+    try:
+        played_at = time.perf_counter()
+        server, probe, _view = session.play(workdir)
+        seconds = time.perf_counter() - played_at
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"{'request':>7}  {'input':>6}  {'cache read':>10}  {'cache write':>11}  {'share':>6}")
+    for n, usage in enumerate(probe.usage, 1):
+        print(f"{n:>7}  {usage['input']:>6,}  {usage['cache_read']:>10,}  {usage['cache_write']:>11,}  "
+              f"{session.share(usage):>6.1%}")
+    after = [session.share(usage) for usage in probe.usage[1:]]
+    total = sum(u["input"] + u["cache_read"] + u["cache_write"] for u in probe.usage)
+    billed = sum(u["input"] + 0.1 * u["cache_read"] + 1.25 * u["cache_write"] for u in probe.usage)
+    print(f"\n{len(probe.usage)} requests, {total:,} input tokens in all; after the first: lowest share "
+          f"{min(after):.1%}, mean {sum(after) / len(after):.1%}")
+    print(f"input cost {billed / total:.2f}x of sending it all uncached")
+    print(f"the session took {seconds:.1f} s (hooks, tests and the MCP server really run); "
+          f"{time.perf_counter() - started:.1f} s with imports and the project")
+    low = [n for n, s in enumerate(after, 2) if s < session.MIN_SHARE]
+    if low:
+        print(f"FAIL: requests {low} read less than {session.MIN_SHARE:.0%} from the cache", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
