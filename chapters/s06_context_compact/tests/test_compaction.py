@@ -4,12 +4,13 @@
 import copy
 import json
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from pydantic import BaseModel
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.scripted import ScriptedModel, check_request, text, tool_use
+from s01_agent_loop.scripted import ScriptedModel, check_request, message, text, tool_use
 from s02_tool_use import Extension, Harness, Tool
 from s06_context_compact import CompactionConfig, Compactor
 from s06_context_compact.history import CLEARED
@@ -227,3 +228,26 @@ def test_a_subagent_compacts_its_own_context_with_its_own_compactor(tmp_path):
     assert Compactor.of(parent).n_compactions == 0  # the parent's context was not touched
     transcripts = list((tmp_path / ".harness" / "transcripts").glob("*.jsonl"))
     assert len(transcripts) == 1 and not transcripts[0].name.startswith(Compactor.of(parent).session)
+
+
+def test_a_resumed_session_keeps_the_meters_count_and_a_compaction_the_model_asked_for(tmp_path):
+    def interrupted(args, ctx):
+        raise KeyboardInterrupt  # Ctrl-C, then the user quits: the compaction never ran
+
+    stop = Tool("stop", "Is interrupted.", DumpInput, interrupted)
+    model = ScriptedModel([message(tool_use("compact", focus="the sizes"), tool_use("stop", n=1))])
+    compactor = Compactor(CompactionConfig(keep_messages=1))
+    agent = Harness(model, CONFIG, tmp_path, tools=[stop], extensions=[compactor])
+    with pytest.raises(KeyboardInterrupt):
+        agent.run("compact, then stop " + "x" * 4000)
+    compactor.meter.record(agent.request(), SimpleNamespace(input_tokens=1234))
+    state = json.loads(json.dumps(compactor.session_state(agent)))  # as saved
+
+    resumed_model = ScriptedModel([text("SUMMARY: one compaction asked for."), text("done")])
+    again = Compactor(CompactionConfig(keep_messages=1))
+    resumed = Harness(resumed_model, CONFIG, tmp_path, tools=[stop], extensions=[again])
+    resumed.resume(copy.deepcopy(agent.messages), {"Compactor": state})
+    assert again.meter.tokens(resumed) == compactor.meter.tokens(agent) and again.meter.measured
+    resumed.run("go on")
+    resumed_model.assert_done()
+    assert again.n_compactions == 1 and "the sizes" in json.dumps(resumed_model.calls[0])

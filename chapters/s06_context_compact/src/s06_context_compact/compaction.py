@@ -7,7 +7,8 @@ tool output. Three remedies, cheapest first, each at a point s02's harness alrea
     before_request   compact: past `compact_at`, the older conversation becomes a summary
                      (also on demand: `/compact [focus]`, or the model's `compact` tool)
     wrap_model_call  measure: the API's count of each request, for the next check
-    on_event         a new conversation (`/clear`): the last count no longer describes the history
+    on_event         a new conversation (`/clear`, or one resumed): the last count no longer describes it
+    session_state    the last count and a compaction the model asked for, for a resumed session
     commands         `/context` (where the context goes) and `/compact [focus]`
 
 subtle: the prompt cache. The API re-reads a cached prefix of the request for a tenth of the price,
@@ -95,10 +96,24 @@ class Compactor(Extension):
                                         partial(compact_now, self))}
 
     def on_event(self, agent, event: str, data: dict) -> None:
-        if event == "SessionStart" and data.get("source") == "clear":
+        if event == "SessionStart" and data.get("source") in ("clear", "resume"):
             self.meter.forget()  # its last count described the old history
             self.scheduled = False
 
+
+    def session_state(self, agent) -> dict | None:
+        """The meter's last count and a compaction the model asked for (s02's `Extension.session_state`):
+        a resumed session decides to clear or compact exactly as the session would have gone on."""
+        meter = self.meter
+        if meter.fixed is None and meter.counted is None and not self.scheduled:
+            return None
+        return {"fixed": meter.fixed, "counted": meter.counted, "scheduled": self.scheduled,
+                "focus": self.scheduled_focus}
+
+    def restore_session(self, agent, state: dict) -> None:
+        self.meter.fixed = state.get("fixed")
+        self.meter.counted = tuple(state["counted"]) if state.get("counted") else None
+        self.scheduled, self.scheduled_focus = bool(state.get("scheduled")), state.get("focus")
     def compact_tool(self, args: CompactInput, ctx: ToolContext) -> str:
         """`compact`: only schedules. subtle: this tool_use is answered by the result we return, so the
         history cannot be rewritten while the call is running; the next `before_request` does it."""
