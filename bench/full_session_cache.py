@@ -5,8 +5,10 @@
 The session of full/tests/test_cache_session.py (imported from there, so the two never differ):
 full's agent, built by its wiring, on a copy of the sample project with every capability
 configured (s07's rules, s08's hooks, s05's skills, s04's agent types, a memory, s10's CLAUDE.md,
-s19's MCP server, a git repository), plays nine prompts and 30 model requests through the real SDK
-against the loopback ScriptedServer, whose usage reports `cache_read_input_tokens` like the API.
+s19's MCP server, a git repository), plays ten prompts and 30 model requests through the real SDK
+against the loopback ScriptedServer, whose usage reports `cache_read_input_tokens` like the API;
+one prompt starts a subagent (s04's reviewer), whose own 2 requests are listed but not counted:
+a subagent has its own tools and system prompt, so its first request starts a cache of its own.
 
 It prints, for each request, the tokens the server counted (uncached input, cache reads, cache
 writes) and the cache-read share, cache_read / (input + cache_read + cache_write); then the
@@ -23,6 +25,8 @@ import sys
 import time
 import uuid
 from pathlib import Path
+
+from s01_agent_loop.scripted.usage import PromptCache
 
 TEST = Path(__file__).resolve().parents[1] / "full" / "tests" / "test_cache_session.py"
 
@@ -44,14 +48,22 @@ def main() -> int:
         seconds = time.perf_counter() - played_at
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{'request':>7}  {'input':>6}  {'cache read':>10}  {'cache write':>11}  {'share':>6}")
-    for n, usage in enumerate(probe.usage, 1):
-        print(f"{n:>7}  {usage['input']:>6,}  {usage['cache_read']:>10,}  {usage['cache_write']:>11,}  "
+    # the subagent's requests: the usage the server computed, replayed with the same cache rules
+    cache = PromptCache()
+    usages = [cache.usage_for(body) for body in server.requests]
+    print(f"{'request':>7}  {'agent':>8}  {'input':>6}  {'cache read':>10}  {'cache write':>11}  {'share':>6}")
+    for n, usage in enumerate(usages):
+        usage = {"input": usage["input_tokens"], "cache_read": usage["cache_read_input_tokens"],
+                 "cache_write": usage["cache_creation_input_tokens"]}
+        who = "agent" if n in probe.sent else "subagent"
+        if who == "agent":
+            assert usage == probe.usage[probe.sent.index(n)], "the replay differs from what the server reported"
+        print(f"{n + 1:>7}  {who:>8}  {usage['input']:>6,}  {usage['cache_read']:>10,}  {usage['cache_write']:>11,}  "
               f"{session.share(usage):>6.1%}")
     after = [session.share(usage) for usage in probe.usage[1:]]
     total = sum(u["input"] + u["cache_read"] + u["cache_write"] for u in probe.usage)
     billed = sum(u["input"] + 0.1 * u["cache_read"] + 1.25 * u["cache_write"] for u in probe.usage)
-    print(f"\n{len(probe.usage)} requests, {total:,} input tokens in all; after the first: lowest share "
+    print(f"\nthe agent's {len(probe.usage)} requests, {total:,} input tokens in all; after the first: lowest share "
           f"{min(after):.1%}, mean {sum(after) / len(after):.1%}")
     print(f"input cost {billed / total:.2f}x of sending it all uncached")
     print(f"the session took {seconds:.1f} s (hooks, tests and the MCP server really run); "

@@ -69,7 +69,8 @@ MEDIAN_FIX = ("    if len(lengths) % 2:\n        return lengths[middle]\n"
 
 
 def session() -> list[tuple[str, list]]:
-    """Nine prompts and the 30 replies that answer them: text, tool calls of most chapters."""
+    """Ten prompts and the 32 replies that answer them (30 to the agent, 2 to a subagent it starts):
+    text, and tool calls of most chapters."""
     return [
         ("Give me an overview of @README.md and the code.", [
             step("Three looks at once.", [
@@ -87,7 +88,6 @@ def session() -> list[tuple[str, list]]:
         ("Plan the fix as tasks.", [
             step(tool_use=[{"name": "TaskCreate", "input": {"subject": "Fix the median for even counts"}}]),
             step(tool_use=[{"name": "TaskCreate", "input": {"subject": "Run the tests"}}]),
-            step(tool_use=[{"name": "TaskList", "input": {}}]),
             say("Two tasks: the fix, then the tests."),
         ]),
         ("Remember that the tests run with python -m unittest.", [
@@ -102,13 +102,20 @@ def session() -> list[tuple[str, list]]:
             step(tool_use=[{"name": "JobList", "input": {}}]),
             say("The suite ran in the background; the tests cover counts, top words and the median."),
         ]),
+        ("Have the reviewer look at the median code.", [
+            step(tool_use=[{"name": "Task", "input": {"description": "Review the median", "subagent_type": "reviewer",
+                                                      "prompt": "Review median_word_length in wordstats/stats.py."}}]),
+            step(tool_use=[{"name": "read_file", "input": {"path": "wordstats/stats.py"}}]),  # the reviewer's
+            say("An even count returns the upper middle length, not the mean of the two."),  # the reviewer's
+            say("The reviewer confirms the bug: an even count needs the mean of the two middle lengths.",
+                expect={"tool_result_contains": "upper middle"}),
+        ]),
         ("Delete the build folder.", [
             step(tool_use=[{"name": "bash", "input": {"command": "rm -rf build"}}]),
             say("Deleting is denied here.", expect={"tool_result_contains": "denied"}),
         ]),
         ("Check the tests every morning.", [
             step(tool_use=[{"name": "CronCreate", "input": {"cron": "0 9 * * *", "prompt": "run the tests"}}]),
-            step(tool_use=[{"name": "CronList", "input": {}}]),
             say("Scheduled for 9:00 every day, for this session."),
         ]),
         ("Fix the median.", [
@@ -134,7 +141,9 @@ class Probe(Extension):
     """Plugged in last: at each request, /context as the user would see it then, and the usage the
     scripted server reported for it."""
 
-    def __init__(self):
+    def __init__(self, server: ScriptedServer):
+        self.server = server
+        self.sent: list[int] = []  # the index in server.requests of each of this agent's requests
         self.context: list[str] = []  # `/context`'s output just before each request
         self.drafted: list[dict] = []  # agent.request() at that moment
         self.unshaped: list[dict] = []  # the same parts before any shape_request: another assembly
@@ -152,10 +161,16 @@ class Probe(Extension):
 
     def wrap_model_call(self, agent, request, call_next):
         reply = call_next(request)
+        self.sent.append(len(self.server.requests) - 1)  # subtle: a subagent's requests come in between
         usage = reply.usage
         self.usage.append({"input": usage.input_tokens, "cache_read": usage.cache_read_input_tokens or 0,
                            "cache_write": usage.cache_creation_input_tokens or 0})
         return reply
+
+
+def mine(server: ScriptedServer, probe: Probe) -> list[dict]:
+    """The bodies of the agent's own requests, without its subagent's."""
+    return [server.requests[n] for n in probe.sent]
 
 
 def share(usage: dict) -> float:
@@ -166,8 +181,9 @@ def play(workdir: Path):
     """Run the session; the server, the probe and the view, after the agent has closed."""
     prompts = session()
     replies = [reply for _, script in prompts for reply in script]
-    probe, view = Probe(), RecordingView()
+    view = RecordingView()
     with ScriptedServer(replies) as server:
+        probe = Probe(server)
         model = AnthropicModel(Settings(api_key="scripted", base_url=server.url, model="claude-test"))
         agent = build_agent(CHAPTER, workdir, model, view=view)
         agent.use(probe)
@@ -196,11 +212,13 @@ def played(tmp_path_factory):
 
 def test_the_session_uses_every_configured_capability(played):
     server, probe, view, workdir = played
-    assert len(server.requests) == 30
+    assert len(server.requests) == 32 and len(probe.sent) == 30
     first = server.requests[0]
     system = "\n".join(block["text"] for block in first["system"])
     assert "python-testing" in system and "test-command" in system and "CLAUDE.md" in system
     assert "mcp__wordstats__word_count" in [tool["name"] for tool in first["tools"]]
+    [reviewer] = [body for n, body in enumerate(server.requests) if n not in probe.sent][:1]
+    assert "reviewer" in json.dumps(reviewer["system"]) and len(reviewer["tools"]) < len(first["tools"])
     sent = json.dumps(server.requests[-1]["messages"])
     assert "Test suite when this prompt was sent" in sent  # s08's UserPromptSubmit hook ran
     assert "The user attached the file README.md" in sent and "The user attached the folder texts/" in sent
@@ -238,7 +256,7 @@ def test_context_is_computed_from_the_request_the_model_receives(played):
     """Each /context, taken just before a request (after every extension's before_request), shows
     the parts of the body the server then received, and a size within 1% of the server's count."""
     server, probe, view, workdir = played
-    for n, (shown, drafted, body, usage) in enumerate(zip(probe.context, probe.drafted, server.requests, probe.usage,
+    for n, (shown, drafted, body, usage) in enumerate(zip(probe.context, probe.drafted, mine(server, probe), probe.usage,
                                                           strict=True), 1):
         sent = {key: body[key] for key in ("system", "tools", "messages")}
         assert {key: drafted[key] for key in sent} == sent, f"request {n}: agent.request() is not what was sent"
@@ -254,5 +272,5 @@ def test_the_check_fails_for_context_from_another_assembly(played):
     """The comparison above can fail: the same extensions' sections and tools, assembled without
     s10's shaping (order, breakpoints, stable tool order), give other parts than the body has."""
     server, probe, view, workdir = played
-    for n, (other, body) in enumerate(zip(probe.unshaped, server.requests, strict=True), 1):
+    for n, (other, body) in enumerate(zip(probe.unshaped, mine(server, probe), strict=True), 1):
         assert body_parts(other) != body_parts(body), f"request {n}"
