@@ -54,6 +54,24 @@ def test_a_compacted_agent_still_sees_its_open_tasks(tmp_path):
     assert "#2 [blocked by #1] Add a test" in last_user_text(sent)
 
 
+def test_compact_then_exit_then_resume_still_repeats_the_open_tasks(tmp_path):
+    agent, model = agent_of(tmp_path, [
+        tool_use("TaskCreate", subject="Fix the median"), text("On the board."), text("ok"),
+        text("Summary: the user wants the median fixed."),
+    ])
+    agent.run("plan the median fix")
+    agent.run("one more thing")
+    slash(agent, "/compact", Console(file=io.StringIO()))
+    saved, states = list(agent.messages), agent.session_states()
+    assert states["TaskSystem"] == {"compacted": True}
+    agent.close()
+    resumed, resumed_model = agent_of(tmp_path, [text("Going on with task 1.")])
+    resumed.resume(saved, states)
+    resumed.run("go on")
+    sent = last_user_text(resumed_model.calls[0])
+    assert "The conversation was compacted" in sent and "#1 [ready] Fix the median" in sent
+
+
 def test_a_new_session_in_the_folder_starts_with_the_open_tasks(tmp_path):
     board = TaskBoard(tmp_path)
     board.create("Fix the median")

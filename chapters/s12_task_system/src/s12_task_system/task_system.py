@@ -7,6 +7,7 @@ another agent cannot see it. The board (board.py) lives in files, so none of tha
     on_event        SessionStart (a start, a restart, `/clear`): the open tasks join the first prompt;
                     PreCompact: the open tasks are repeated after the summary
     before_request  that repetition, once, after a compaction
+    session_state   a repetition still owed (a `/compact`, then the exit), for a resumed session
     commands        `/tasks` draws the board as a tree
 """
 
@@ -84,6 +85,13 @@ class TaskSystem(Extension):
         if event == "SessionStart" and (board := self.open_board()):
             return Outcome(context=[ON_START.format(board=board)])
         return None
+
+    def session_state(self, agent) -> dict | None:
+        """A repetition still owed (s02's `Extension.session_state`); the board itself is on disk."""
+        return {"compacted": True} if self.compacted else None
+
+    def restore_session(self, agent, state: dict) -> None:
+        self.compacted = bool(state.get("compacted"))
 
     def before_request(self, agent) -> None:
         """After a compaction, once: the open tasks, after whatever the last user message holds."""
