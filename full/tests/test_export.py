@@ -46,7 +46,9 @@ def test_the_page_has_prompts_text_tool_calls_and_result_previews(tmp_path):
     page = target.read_text(encoding="utf-8")
     assert page.startswith("# Conversation, 2026-11-26 09:30\n")
     assert "## User\n\nFix the median, please! See @notes.txt\n" in page
-    assert "<summary>added by the harness (" in page and "The user attached the file notes.txt" in page
+    prompt = page.index("Fix the median, please! See @notes.txt")
+    assert page.index("<summary>added with this prompt (hook output, attached files...) (") > prompt
+    assert page.index("The user attached the file notes.txt") > prompt
     assert '**Tool call** `read_file`\n```json\n{\n  "path": "notes.txt"\n}\n```' in page
     assert "Result, first 20 of 50 lines:\n```text\n     1\tline 1\n" in page and "line 21" not in page.split("Result")[1]
     assert "Result (error):\n```text\nFile not found: missing.txt\n```" in page
@@ -109,3 +111,13 @@ def test_full_offers_export(tmp_path):
         agent.close()
     page = (tmp_path / "hello.md").read_text(encoding="utf-8")
     assert "## User\n\nSay hello\n" in page and "## Assistant\n\nHello." in page
+
+
+def test_text_beside_tool_results_is_the_harness_s_not_a_prompt(tmp_path):
+    agent = talked(tmp_path, tool_use("glob", pattern="*.md"), text("None."), prompts=("Any docs?",))
+    agent.messages[2]["content"].append({"type": "text", "text": "<reminder>update the plan</reminder>"})
+    slash(agent, "/export chat.md", console())
+    page = (tmp_path / "chat.md").read_text(encoding="utf-8")
+    assert page.count("## User") == 1 and page.count("## Assistant") == 1
+    assert "<summary>added by the harness (" in page and "<reminder>update the plan</reminder>" in page
+    assert page.index("No files match *.md") < page.index("<reminder>") < page.index("None.")

@@ -2,7 +2,7 @@
 
 The page follows `agent.messages`, in order:
 - each prompt, under `## User`; what the harness added beside it (hook output, attached files,
-  reminders, a finished background job) folded in a `<details>` block;
+  reminders, a finished background job) folded in a `<details>` block after it;
 - the model's text, under `## Assistant`, as it wrote it (it is Markdown already);
 - each tool call: its name, its input as JSON, and the first lines of its result (an error says so);
 - a compaction summary (s06), marked as one: the conversation before it is in the transcript it names.
@@ -98,11 +98,13 @@ def markdown(agent, now: datetime) -> str:
         *context, prompt = texts or [None]
         if answered and prompt is not None:  # beside tool results, text is the harness's, never a prompt
             context, prompt = texts, None
-        if context:
-            out += folded("added by the harness", "\n\n".join(content_text([b]) for b in context))
+        added = "\n\n".join(content_text([block]) for block in context)
         if prompt is not None:
             out += ["## User", "", content_text([prompt]), ""]
+            out += folded("added with this prompt (hook output, attached files...)", added) if context else []
             speaker = "user"
+        elif context:
+            out += folded("added by the harness", added)
     return "\n".join(out).rstrip() + "\n"
 
 
