@@ -55,8 +55,9 @@ def it_plays_to_the_end_and_says_what_is_scripted(demo: Demo):
     # the failing test's own traceback is tool output, indented; a crash of the harness is not
     assert "Traceback" not in demo.result.stderr
     assert not any(line.startswith("Traceback") for line in demo.out.splitlines())
-    assert demo.out.startswith("full · the integrated agent\nDEMO: a scripted model plays 'full: the whole harness'.")
-    assert "Its words are written in advance; the SDK, the loop and the tools are real" in demo.flat
+    assert demo.out.startswith("full · the integrated agent\n")
+    assert ("DEMO: a scripted model plays 'full: the whole harness'. Its words are written in advance; the SDK, "
+            "the loop and the tools are real") in demo.flat
     assert "skills: skipped" not in demo.flat  # full's overlay completes s05's broken-on-purpose skill
     assert demo.project is not None and demo.project.is_dir()
 
