@@ -15,10 +15,18 @@ writes) and the cache-read share, cache_read / (input + cache_read + cache_write
 lowest and the mean share after the first request, and the input cost of the session relative to
 sending everything uncached (cache reads cost 0.1x the base input price, cache writes 1.25x).
 Exits 1 if any request after the first reads less than 90% from the cache (the test asserts it too).
+
+    uv run python bench/full_session_cache.py --team
+
+adds a prompt that creates a team (s15) in the middle, to show what that costs: the lead's team,
+protocols and autonomy sections join the system prompt (as `dynamic` sections, after s10's static
+part), so the request after it reads the tools and the old system prompt from the cache but none
+of the messages (measured: 79.2% for that one request, then 98-99% again). Not held to 90%.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import shutil
 import sys
@@ -38,9 +46,29 @@ def load_session_module():
     return module
 
 
+def with_team(session):
+    """The session with a prompt, fourth, that creates a team."""
+    from s01_agent_loop.scripted import say, step
+
+    def prompts():
+        script = session()
+        script.insert(3, ("Start a team for the median fix.", [
+            step(tool_use=[{"name": "TeamCreate", "input": {"team_name": "median-fix", "description": "the median"}}]),
+            step(tool_use=[{"name": "read_file", "input": {"path": "README.md"}}]),
+            say("Team median-fix is up.")]))
+        return script
+
+    return prompts
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--team", action="store_true", help="create a team in the middle of the session")
+    args = parser.parse_args()
     started = time.perf_counter()
     session = load_session_module()
+    if args.team:
+        session.session = with_team(session.session)
     workdir = session.configured_project(f"bench-{uuid.uuid4().hex[:8]}")
     try:
         played_at = time.perf_counter()
@@ -69,7 +97,7 @@ def main() -> int:
     print(f"the session took {seconds:.1f} s (hooks, tests and the MCP server really run); "
           f"{time.perf_counter() - started:.1f} s with imports and the project")
     low = [n for n, s in enumerate(after, 2) if s < session.MIN_SHARE]
-    if low:
+    if low and not args.team:
         print(f"FAIL: requests {low} read less than {session.MIN_SHARE:.0%} from the cache", file=sys.stderr)
         return 1
     return 0
