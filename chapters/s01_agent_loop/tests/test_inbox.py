@@ -3,6 +3,7 @@ half-typed line comes back in the next prompt."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 
@@ -10,7 +11,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from s01_agent_loop.cli.inbox import Inbox, Posted
+from s01_agent_loop.cli.inbox import END, STATUS_EVERY, Inbox, Posted, line_editor, shielded
 
 
 def test_posted_prompts_come_out_in_order_and_tell_records_what_it_shows():
@@ -50,3 +51,59 @@ def test_a_post_made_before_the_editor_starts_is_taken_first():
         assert inbox.next() == Posted("due already", "cron")
         keyboard.send_text("hello\r")
         assert inbox.next() == "hello"
+
+
+# --- the status line (Chapter.status_line) -------------------------------------------------------
+
+
+def test_the_status_line_is_the_editors_bottom_toolbar_redrawn_every_second():
+    calls = []
+
+    def status():
+        calls.append(1)
+        return "model x · 12 tokens"
+
+    with create_pipe_input() as keyboard:
+        editor = line_editor(status=status, input=keyboard, output=DummyOutput())
+        assert editor.refresh_interval == STATUS_EVERY == 1.0
+        keyboard.send_text("hello\r")
+        assert editor.prompt("› ") == "hello"
+    assert calls  # drawn under the line being typed
+    with create_pipe_input() as keyboard:  # no status: no toolbar, no redraws
+        plain = line_editor(input=keyboard, output=DummyOutput())
+        assert plain.bottom_toolbar is None and not plain.refresh_interval
+
+
+def test_a_failing_status_line_shows_a_marker_and_never_reaches_the_prompt():
+    def broken():
+        raise KeyError("gone")
+
+    assert shielded(broken)() == " status line failed: KeyError"
+    with create_pipe_input() as keyboard:
+        editor = line_editor(status=broken, input=keyboard, output=DummyOutput())
+        keyboard.send_text("still works\r")
+        assert editor.prompt("› ") == "still works"
+
+
+def test_the_repl_hands_the_chapters_status_line_for_its_agent_to_the_inbox():
+    from contextlib import contextmanager
+
+    from rich.console import Console
+
+    from s01_agent_loop.cli.repl import repl
+    from s01_agent_loop.wiring import CHAPTER
+
+    class Reader(Inbox):
+        @contextmanager
+        def reading(self, history_file=None, status=None):
+            self.status = status
+            self.items.put(END)  # the user leaves at once
+            yield self
+
+    agent = object()
+    with_status = CHAPTER.extend(name="with-status", title="t", build=CHAPTER.build, here=__file__,
+                                 status_line=lambda of: f"status of {of is agent}")
+    for chapter, expected in ((with_status, "status of True"), (CHAPTER, None)):
+        inbox = Reader()
+        assert repl(chapter, agent, Console(file=io.StringIO()), inbox) == 0
+        assert (inbox.status and inbox.status()) == expected

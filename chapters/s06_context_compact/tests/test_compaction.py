@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from s01_agent_loop import AgentConfig
-from s01_agent_loop.scripted import ScriptedModel, check_request, message, text, tool_use
+from s01_agent_loop.scripted import ScriptedModel, check_request, estimate_request, message, text, tool_use
 from s02_tool_use import Extension, Harness, Tool
 from s06_context_compact import CompactionConfig, Compactor
 from s06_context_compact.history import CLEARED
@@ -187,6 +187,20 @@ def test_auto_compaction_is_skipped_when_the_old_part_is_too_small(tmp_path):
     agent.run("dump")
     model.assert_done()  # no summary request was made
     assert compactor.n_compactions == 0
+
+
+def test_context_use_is_unknown_until_a_request_then_the_api_count_plus_what_came_since(tmp_path):
+    agent, model, compactor, _ = session(tmp_path, [text("one"), text("two")], budget=50_000)
+    assert compactor.context_use(agent) is None  # the system prompt and tools are not measured yet
+    agent.run("first")
+    tokens, budget = compactor.context_use(agent)
+    sent = estimate_request(model.calls[0])  # what the scripted model counted of the first request
+    assert budget == 50_000 and tokens == sent + estimate_tokens(agent.messages) - estimate_tokens(model.calls[0]["messages"])
+    agent.run("second " * 400)
+    grown = compactor.context_use(agent)[0]
+    assert grown > tokens + 400
+    agent.messages[-1]["content"][0]["text"] += " more" * 400  # the last message changed in place
+    assert compactor.context_use(agent)[0] > grown + 300
 
 
 def test_for_subagent_gives_a_fresh_compactor_with_the_same_settings():

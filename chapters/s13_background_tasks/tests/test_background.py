@@ -114,6 +114,17 @@ def test_too_many_running_jobs_are_refused_with_the_way_out(tmp_path):
     agent.close()
 
 
+def test_running_lists_only_the_jobs_still_running_in_start_order(tmp_path):
+    agent, model, jobs = agent_with(tmp_path, [background("sleep 300"), background("true"),
+                                               background("sleep 300"), text("ok")])
+    agent.run("go")
+    first, quick, third = jobs.jobs.values()
+    assert quick.done.wait(10)
+    assert jobs.running() == [first, third]
+    agent.close()
+    assert jobs.running() == []
+
+
 # --- the announcement -----------------------------------------------------------------------
 
 

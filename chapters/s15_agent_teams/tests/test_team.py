@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 from rich.console import Console
 
@@ -61,6 +62,25 @@ def test_a_teammate_takes_a_task_and_its_report_reaches_the_idle_lead(team, tmp_
 
 def agent_inbox_next(lead, timeout: float = 20):
     return lead.session.inbox.next(timeout=timeout)
+
+
+def test_at_work_names_the_teammates_running_a_turn_now(team):
+    agent, lead, models, waits = team([*SPAWN, text("alice is on it.")], {"alice": [text("Done.")]})
+    asked, release, query = threading.Event(), threading.Event(), models["alice"].query
+
+    def held(request, *args, **kwargs):  # alice's model answers only when the test says so
+        asked.set()
+        assert release.wait(20)
+        return query(request, *args, **kwargs)
+
+    models["alice"].query = held
+    assert lead.at_work() == []  # no team yet
+    agent.run("split the work")
+    assert asked.wait(20)
+    assert lead.at_work() == ["alice"]
+    release.set()
+    waits.until_idle(lead, "alice")
+    assert lead.at_work() == []
 
 
 def test_mail_joins_a_running_teammate_after_its_tool_results_and_an_idle_one_wakes(team):

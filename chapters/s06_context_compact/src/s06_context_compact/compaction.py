@@ -78,6 +78,7 @@ class Compactor(Extension):
         self.n_compactions = 0
         self.scheduled = False  # the model's `compact` tool asked for a compaction
         self.scheduled_focus: str | None = None
+        self.used: tuple[tuple, int] | None = None  # context_use's last answer, and what it depended on
 
     def for_subagent(self) -> Compactor:
         """A subagent has its own context: a fresh compactor with the same settings (s02's `Extension.for_subagent`)."""
@@ -100,7 +101,6 @@ class Compactor(Extension):
             self.meter.forget()  # its last count described the old history
             self.scheduled = False
 
-
     def session_state(self, agent) -> dict | None:
         """The meter's last count and a compaction the model asked for (s02's `Extension.session_state`):
         a resumed session decides to clear or compact exactly as the session would have gone on."""
@@ -114,6 +114,22 @@ class Compactor(Extension):
         self.meter.fixed = state.get("fixed")
         self.meter.counted = tuple(state["counted"]) if state.get("counted") else None
         self.scheduled, self.scheduled_focus = bool(state.get("scheduled")), state.get("focus")
+
+    def context_use(self, agent) -> tuple[int, int] | None:
+        """How full the context is, cheaply (no request is built): the tokens the next request would
+        have and the budget (0: none), for a status line; None until a first request was sent, since
+        only then are the system prompt and tools measured.
+        subtle: a status line asks every second, and estimating a long history takes milliseconds, so
+        the answer is kept while the history, its last message and the meter's count stay the same."""
+        if not self.meter.measured and self.meter.fixed is None:
+            return None
+        messages = agent.messages
+        key = (id(messages), len(messages), id(messages[-1]) if messages else None,
+               estimate_tokens(messages[-1]) if messages else 0, self.meter.counted, self.meter.fixed)
+        if self.used is None or self.used[0] != key:
+            self.used = (key, self.meter.tokens(agent))
+        return self.used[1], self.config.budget
+
     def compact_tool(self, args: CompactInput, ctx: ToolContext) -> str:
         """`compact`: only schedules. subtle: this tool_use is answered by the result we return, so the
         history cannot be rewritten while the call is running; the next `before_request` does it."""

@@ -107,7 +107,7 @@ class BackgroundJobs(Extension):
             return bash(args, ctx)  # s02's, unchanged
         if self.closed:
             raise ToolError("The session is ending: no new background commands.")
-        if len(running := [job for job in self.jobs.values() if job.running]) >= self.max_running:
+        if len(running := self.running()) >= self.max_running:
             raise ToolError(f"{len(running)} background commands are running already (at most {self.max_running}): "
                             "wait for one with TaskOutput(block: true) or stop one with TaskStop.")
         try:
@@ -146,6 +146,10 @@ class BackgroundJobs(Extension):
     def job_list(self, args: JobListInput, ctx: ToolContext) -> str:
         return job_lines(list(self.jobs.values()))
 
+    def running(self) -> list[Job]:
+        """The jobs running now, in the order they started (a status line counts them)."""
+        return [job for job in self.jobs.values() if job.running]
+
     def find(self, task_id: str) -> Job:
         job = self.jobs.get(task_id.strip())
         if job is None:
@@ -183,7 +187,7 @@ class BackgroundJobs(Extension):
             # a new conversation: old jobs keep running (they are the user's work too), listed by /jobs,
             # and the user still hears when they end; the new conversation is not told about them
             self.conversation += 1
-            if running := [job.id for job in self.jobs.values() if job.running]:
+            if running := [job.id for job in self.running()]:
                 many = len(running) != 1
                 self.inbox.tell(Text(f"{len(running)} background command{'s' * many} keep{'s' * (not many)} running "
                                      f"({', '.join(running)}); /jobs lists them", style="dim"))

@@ -149,6 +149,15 @@ class TeamLead(TeamMember):
             gate.asker = self.relay.asker_for(name, TeamMember.of(agent).stopping)
         return Teammate(agent, wait=self.wait, tell=self.session.inbox.tell).start()
 
+    def at_work(self) -> list[str]:
+        """The teammates working now (neither idle nor stopped), for a status line: a thread's status
+        from memory, a process's from its state file (one small read each)."""
+        if self.team is None:
+            return []
+        return [name for name, handle in self.teammates.items()
+                if (handle.member.status if isinstance(handle, Teammate) else
+                    self.team.state(name).get("status")) == "working"]
+
     # mail while the REPL waits -------------------------------------------------------------------
 
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:

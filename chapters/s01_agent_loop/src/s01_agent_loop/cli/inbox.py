@@ -66,22 +66,17 @@ class Inbox:
     # the REPL's side -------------------------------------------------------------------------
 
     @contextmanager
-    def reading(self, history_file=None):
+    def reading(self, history_file=None, status=None):
         """While the REPL runs: a line editor on a terminal (everything printed meanwhile goes above
-        its line), or a thread that feeds piped lines into the queue."""
+        its line), or a thread that feeds piped lines into the queue. `status()`, when given, is the
+        line under the editor's (a chapter's `status_line`), redrawn every second."""
         if not sys.stdin.isatty():
             threading.Thread(target=self.read_pipe, daemon=True).start()
             yield self
             return
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory
         from prompt_toolkit.patch_stdout import patch_stdout
 
-        history = None
-        if history_file is not None:
-            history_file.parent.mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(history_file))
-        self.session = PromptSession(history=history)
+        self.session = line_editor(history_file, status)
         try:
             with patch_stdout(raw=True):  # raw: rich's colours pass through
                 yield self
@@ -128,3 +123,33 @@ class Inbox:
 
 WOKEN = object()
 """The line editor's result when a post interrupted it."""
+
+STATUS_EVERY = 1.0
+"""Seconds between redraws of the status line while the user types."""
+
+
+def line_editor(history_file=None, status=None, **io):
+    """prompt_toolkit's `PromptSession`: history in `history_file`, and `status` as its bottom
+    toolbar, redrawn every `STATUS_EVERY` seconds (`io`: a test's input and output)."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    history = None
+    if history_file is not None:
+        history_file.parent.mkdir(parents=True, exist_ok=True)
+        history = FileHistory(str(history_file))
+    if status is None:
+        return PromptSession(history=history, **io)
+    return PromptSession(history=history, bottom_toolbar=shielded(status), refresh_interval=STATUS_EVERY, **io)
+
+
+def shielded(status):
+    """`status` that never raises into the prompt: a failure shows as a short marker instead."""
+
+    def toolbar():
+        try:
+            return status()
+        except Exception as error:
+            return f" status line failed: {type(error).__name__}"
+
+    return toolbar

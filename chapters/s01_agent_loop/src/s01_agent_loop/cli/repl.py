@@ -21,7 +21,8 @@ HISTORY_FILE = Path("~/.learn-agent-harness/history")
 def repl(chapter, agent, console, inbox) -> int:
     """Read the inbox (inbox.py): typed lines, and prompts posted by what runs beside the agent."""
     console.print("[dim]/help for commands, Ctrl-C cancels a turn, Ctrl-D or /exit quits[/]")
-    with inbox.reading(HISTORY_FILE.expanduser()):
+    status = chapter.status_line and (lambda: chapter.status_line(agent))
+    with inbox.reading(HISTORY_FILE.expanduser(), status):
         while True:
             try:
                 item = inbox.next()
