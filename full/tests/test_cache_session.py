@@ -197,7 +197,7 @@ def play(workdir: Path):
 
 
 @pytest.fixture(scope="module")
-def played(tmp_path_factory):
+def played():
     tag = f"full-cache-{uuid.uuid4().hex[:8]}"
     workdir = configured_project(tag)
     try:
