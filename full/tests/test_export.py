@@ -64,6 +64,9 @@ def test_export_to_a_file_or_a_folder_the_user_names(tmp_path):
     assert said(out).strip() == "exported the conversation to out/chat.md"
     slash(agent, "/export out", out)
     assert (tmp_path / "out" / "2026-11-26-093005-fix-the-median-please.md").exists()
+    slash(agent, '/export "my chat.md"', out)
+    slash(agent, "/export our chat.md", out)
+    assert (tmp_path / "my chat.md").exists() and (tmp_path / "our chat.md").exists()
     elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere.md"
     slash(agent, f"/export {elsewhere}", out)
     assert elsewhere.exists() and str(elsewhere) in said(out)

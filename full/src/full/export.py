@@ -49,7 +49,7 @@ def export(exporter: Export, agent, argument: str, console) -> None:
         console.print("nothing to export: the conversation is empty")
         return
     now = exporter.now()
-    target = destination(agent, argument.strip(), now)
+    target = destination(agent, unquoted(argument.strip()), now)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, markdown(agent, now))
@@ -160,6 +160,13 @@ def first_prompt(messages: list[dict]) -> str:
             if texts:
                 return texts[-1]
     return ""
+
+
+def unquoted(argument: str) -> str:
+    """`"my chat.md"` -> `my chat.md`: a name with spaces may be quoted, or not."""
+    if len(argument) >= 2 and argument[0] == argument[-1] and argument[0] in "'\"":
+        return argument[1:-1]
+    return argument
 
 
 def slug(text: str) -> str:
