@@ -124,6 +124,16 @@ def test_an_api_error_exits_1_with_error_during_execution(tmp_path):
     assert "Traceback" not in result.stderr and "401" in result.stderr
 
 
+def test_a_prompt_a_hook_blocks_exits_1(tmp_path):
+    block = [{"hooks": [{"type": "command", "command": "echo 'no deploys on Fridays' >&2; exit 2"}]}]
+    settings(tmp_path, hooks={"UserPromptSubmit": block})
+    result, server = full(tmp_path, [], "-q", "deploy", "--output-format", "json")
+    assert result.returncode == 1, result.stderr
+    [report] = lines_of(result.stdout)
+    assert report["subtype"] == "error_during_execution" and "no deploys on Fridays" in report["result"]
+    assert server.requests == []
+
+
 @pytest.mark.parametrize("args, named", [
     (["--output-format", "xml"], "--output-format"),
     (["--allowedTools", "Read", "Bash(git log"], "--allowedTools"),

@@ -180,10 +180,10 @@ class Report(Extension):
         agent.use(self, outermost=True)
         for message in agent.messages:  # a resumed session's history was written before
             self.seen[id(message)] = message
-        if self.format == "stream-json":
-            self.write(self.init())
         code, reason, answer = SUCCESS, None, ""
         try:
+            if self.format == "stream-json":
+                self.write(self.init())
             if prompt.startswith("/"):  # a slash command: its output is the console's
                 submit(chapter, agent, prompt, console, interactive=False)
             else:
