@@ -21,6 +21,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from rich.text import Text
+
 from s01_agent_loop.agent import content_text
 from s01_agent_loop.cli import SlashCommand
 from s02_tool_use.extension import Extension
@@ -54,7 +56,7 @@ def export(exporter: Export, agent, argument: str, console) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, markdown(agent, now))
     except OSError as error:
-        console.print(f"[red]export failed:[/] {error.strerror or error}: {target}", markup=True)
+        console.print(Text.assemble(("export failed: ", "red"), f"{error.strerror or error}: {target}"))
         return
     console.print(f"exported the conversation to {display_path(agent.workdir, target)}", markup=False)
 
