@@ -17,8 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 FRONTMATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 
 
@@ -28,6 +26,8 @@ class FrontmatterError(ValueError):
 
 def read_frontmatter(file: Path) -> tuple[dict[str, Any], str]:
     """A Markdown file's frontmatter as a dict, and the text after it."""
+    import yaml  # subtle: here, on first use, not at start-up
+
     try:
         text = file.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff")
     except OSError as e:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from s02_tool_use.files import write_atomic
@@ -151,6 +150,8 @@ def scan(workdir: Path) -> Scan:
 def memory_text(meta: MemoryMeta, body: str) -> str:
     """A memory file's text. subtle: PyYAML writes the frontmatter, so a description with a colon
     or a quote is quoted as YAML needs, and `read_memory` gets back exactly what was saved."""
+    import yaml  # subtle: here, on first use, not at start-up
+
     fields = yaml.safe_dump(meta.model_dump(), sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{fields}---\n{body.strip()}\n"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -25,6 +25,9 @@ from s02_tool_use.tools import ToolCall
 from s07_permission_system.permissions import Answer, Asker
 
 from .mailbox import POLL
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class AskRelay:
@@ -39,6 +42,8 @@ class AskRelay:
         """What teammate `name`'s gate calls to ask: post the question, wait for the answer."""
 
         def ask(call: ToolCall, verdict: Verdict) -> Answer:
+            from concurrent.futures import Future
+
             future: Future = Future()
             with self.lock:
                 number = str(next(self.numbers))

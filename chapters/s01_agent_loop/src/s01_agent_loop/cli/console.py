@@ -20,7 +20,6 @@ import time
 
 from rich.console import Console
 from rich.live import Live
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.text import Text
 
@@ -62,6 +61,8 @@ class ConsoleView(View):
         if self.live is None:
             self.live = Live(console=self.console, refresh_per_second=12, vertical_overflow="visible")
             self.live.start()
+        from rich.markdown import Markdown  # subtle: here, not at the top: markdown-it is slow to import
+
         self.live.update(self.pad(Markdown(self.buffer)))
 
     def model_end(self, reply) -> None:
@@ -80,6 +81,8 @@ class ConsoleView(View):
         elif not self.buffer.strip():
             pass
         elif not self.quiet:
+            from rich.markdown import Markdown
+
             self.console.print(self.pad(Markdown(self.buffer)))
         elif calls_tools:
             self.log(self.buffer.strip(), style="dim")

@@ -32,6 +32,8 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
         print(f"{chapter.name}: --workdir {args.workdir} is not a folder", file=sys.stderr)
         return 2
     if not args.query:
+        if not args.demo and sys.stdin.isatty():
+            import_line_editor()
         threading.Thread(target=warm_up_sdk, daemon=True).start()
     from ..errors import ConfigurationError
 
@@ -126,9 +128,21 @@ def parse_args(chapter: Chapter, argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def import_line_editor() -> None:
+    """Import the REPL's line editor now, before the SDK's import starts beside it (and s19's MCP
+    client's, at build). subtle: a thread busy importing holds the GIL 5 ms at a time, and the main
+    thread waits up to that long to get it back each time it reads a file, so the editor imported
+    after them took several times as long and the prompt came up 0.3-0.8 s later."""
+    import prompt_toolkit.history  # noqa: F401
+    import prompt_toolkit.patch_stdout  # noqa: F401
+    import prompt_toolkit.shortcuts  # noqa: F401
+
+
 def warm_up_sdk() -> None:
-    """Import the SDK in the background so the first request does not wait for it."""
+    """Import the SDK in the background so the first request does not wait for it (and the
+    Markdown renderer the reply is drawn with)."""
     try:
         import anthropic  # noqa: F401
+        import rich.markdown  # noqa: F401
     except Exception:  # noqa: BLE001 - the real import will report it
         pass
