@@ -14,7 +14,7 @@ from full.prices import PRICES, price_of
 from full.wiring import CHAPTER
 from s01_agent_loop.agent import AgentConfig
 from s01_agent_loop.cli.testing import RecordingView, build_agent, slash
-from s01_agent_loop.scripted import ScriptedModel, text, tool_use
+from s01_agent_loop.scripted import ScriptedModel, message, text, tool_use
 from s02_tool_use.harness import Harness
 
 
@@ -129,7 +129,7 @@ def test_model_switch_splits_usage_per_model_and_only_the_new_model_is_asked(tmp
 def test_model_without_an_argument_shows_the_current_one_and_the_known_prices(tmp_path):
     agent, _ = harness(tmp_path, Billed([], []))
     out = shown(agent, "/model")
-    assert "model: claude-sonnet-5-5 ($2 input, $10 output per million tokens" in out
+    assert "model: claude-sonnet-5-5 ($2 input, $10 output per million tokens; cache writes $2.50, reads $0.10)" in out
     assert all(prefix in out for prefix in PRICES)
     assert "not a model id" in shown(agent, "/model two words") and agent.config.model == "claude-sonnet-5-5"
 
@@ -163,3 +163,40 @@ def test_in_full_the_meter_is_outermost_and_a_subagents_calls_count_into_the_ses
     finally:
         agent.close()
     model.assert_done()
+
+
+def test_after_model_a_subagent_asks_the_new_model_too(tmp_path):
+    model = ScriptedModel([tool_use("Task", description="look", prompt="List the files."), text("two files"),
+                           text("Two files.")])
+    agent = build_agent(CHAPTER, tmp_path, model, "--permission-mode", "bypassPermissions")
+    try:
+        shown(agent, "/model claude-haiku-4-5")
+        agent.run("what is here?")
+        assert [call["model"] for call in model.calls] == ["claude-haiku-4-5"] * 3
+        assert list(Meter.of(agent).models) == ["claude-haiku-4-5"] and Meter.of(agent).cost_usd > 0
+    finally:
+        agent.close()
+
+
+def test_cost_lists_teammates_apart_from_the_sessions_total(tmp_path):
+    from s15_agent_teams.lead import TeamLead
+    from s15_agent_teams.testing import Waits
+
+    alice = ScriptedModel([text("Done.")])
+    model = ScriptedModel([message(tool_use("TeamCreate", team_name="t"),
+                                   tool_use("SpawnTeammate", name="alice", role="helper", prompt="Help.")),
+                           text("alice works.")])
+    agent = build_agent(CHAPTER, tmp_path, model, "--permission-mode", "bypassPermissions")
+    try:
+        lead, waits = TeamLead.of(agent), Waits()
+        lead.models, lead.wait = {"alice": alice}.__getitem__, waits
+        agent.run("make a team")
+        waits.until_idle(lead, "alice")
+        theirs = Meter.of(lead.teammates["alice"].agent)
+        assert theirs is not Meter.of(agent) and theirs.requests == 1
+        assert Meter.of(agent).requests == 2  # the lead's own, without alice's
+        out = shown(agent, "/cost")
+        assert "teammates (their own agents, not in the total above):" in out
+        assert f"alice  {sum(theirs.usage.values()):,} tokens in 1 request, " in out
+    finally:
+        agent.close()

@@ -39,8 +39,8 @@ def switch_model(agent, argument: str, console) -> None:
         for heading in ("model id (prefix)", "input", "output", "cache write", "cache read"):
             table.add_column(heading, justify="left" if heading.startswith("model") else "right")
         for prefix, price in PRICES.items():
-            table.add_row(prefix, *(f"{value:g}" for value in (price.input, price.output, price.cache_write,
-                                                                 price.cache_read)))
+            table.add_row(prefix, *(money(value) for value in (price.input, price.output, price.cache_write,
+                                                              price.cache_read)))
         console.print(table)
         console.print("[dim]/model ID switches. Any id your endpoint accepts works (ANTHROPIC_BASE_URL); one "
                       "with no price here has its tokens counted and its cost shown as unknown.[/]")
@@ -63,8 +63,15 @@ def switch_model(agent, argument: str, console) -> None:
 def describe(price: Price | None) -> str:
     if price is None:
         return "no known price: its tokens are counted, its cost is unknown"
-    return (f"${price.input:g} input, ${price.output:g} output per million tokens; cache writes "
-            f"${price.cache_write:g}, reads ${price.cache_read:g}")
+    return (f"${money(price.input)} input, ${money(price.output)} output per million tokens; cache writes "
+            f"${money(price.cache_write)}, reads ${money(price.cache_read)}")
+
+
+def money(value: float) -> str:
+    """`2`, `2.50`, `0.125`: dollars as the price list writes them."""
+    if abs(value - round(value)) < 1e-9:
+        return str(round(value))
+    return f"{value:.2f}" if abs(value - round(value, 2)) < 1e-9 else f"{value:.3f}"
 
 
 # --- /cost ----------------------------------------------------------------------------------
@@ -77,12 +84,10 @@ def show_cost(agent, argument: str, console) -> None:
     if meter is None or not meter.requests:
         console.print("[dim]no model requests in this session yet[/]")
         return
-    table = Table(box=None, padding=(0, 2))
-    table.add_column("model")
-    table.add_column("requests", justify="right")
-    for kind in HEADINGS:
-        table.add_column(HEADINGS[kind], justify="right")
-    table.add_column("cost", justify="right")
+    table = Table(box=None, padding=(0, 1))
+    table.add_column("model", no_wrap=True)
+    for heading in ("requests", *HEADINGS.values(), "cost"):
+        table.add_column(heading, justify="right", no_wrap=True)
     for model, part in meter.models.items():
         table.add_row(model, str(part.requests), *(f"{part.usage[kind]:,}" for kind in HEADINGS),
                       "unknown" if part.cost_usd is None else dollars(part.cost_usd))
@@ -125,7 +130,8 @@ def show_teammates(agent, console) -> None:
             share = read_share(theirs.usage)
             cache = f", cache reads {100 * share:.0f}%" if share is not None else ""
             cost = "cost unknown" if theirs.cost_usd is None else dollars(theirs.cost_usd)
-            line = f"{sum(theirs.usage[kind] for kind in KINDS):,} tokens in {theirs.requests} requests{cache}, {cost}"
+            requests = f"{theirs.requests} request{'s' * (theirs.requests != 1)}"
+            line = f"{sum(theirs.usage[kind] for kind in KINDS):,} tokens in {requests}{cache}, {cost}"
         else:
             tokens = lead.team.state(name).get("tokens", 0)
             line = f"{tokens:,} tokens (a process: only its total is shared, so no cost)"
