@@ -177,6 +177,7 @@ class Report(Extension):
         from s01_agent_loop.cli.repl import describe_api_error, is_api_error, submit
 
         agent, began, turns = self.agent, time.monotonic(), self.agent.n_turns
+        import anthropic  # noqa: F401 - subtle: loaded now, not inside the first call, so that call's time is the model's
         agent.use(self, outermost=True)
         for message in agent.messages:  # a resumed session's history was written before
             self.seen[id(message)] = message
