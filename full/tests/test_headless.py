@@ -16,7 +16,7 @@ from s01_agent_loop.cli.testing import build_agent, run_chapter, slash, tagged, 
 from s01_agent_loop.scripted import Fault, ScriptedModel, ScriptedServer, call, say, step
 
 RESULT_KEYS = {"type", "subtype", "is_error", "duration_ms", "duration_api_ms", "num_turns", "result", "session_id",
-               "total_cost_usd", "usage"}
+               "total_cost_usd", "usage", "permission_denials"}
 USAGE_KEYS = {"input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"}
 
 
@@ -71,6 +71,7 @@ def test_json_is_one_result_object_with_claude_codes_keys(tmp_path):
     assert 0 <= report["duration_api_ms"] <= report["duration_ms"]
     assert report["usage"]["output_tokens"] > 0 and all(isinstance(v, int) for v in report["usage"].values())
     assert report["total_cost_usd"] is None or report["total_cost_usd"] >= 0  # None: the model's price is unknown
+    assert report["permission_denials"] == []
 
 
 def test_stream_json_is_init_then_each_message_as_it_is_sent_then_the_result(tmp_path):
@@ -98,6 +99,8 @@ def test_stream_json_is_init_then_each_message_as_it_is_sent_then_the_result(tmp
     assert asked["message"]["role"] == "assistant" and asked["message"]["stop_reason"] == "tool_use"
     assert final["message"]["content"] == [{"type": "text", "text": "It has two lines."}]
     assert report["result"] == "It has two lines." and report["num_turns"] == 2
+    assert report["permission_denials"] == [{"tool_name": "bash", "tool_use_id": calls[1],
+                                             "tool_input": {"command": "rm notes.txt"}}]
     assert (tmp_path / "notes.txt").exists()
 
 

@@ -259,8 +259,11 @@ def test_rules_added_from_another_source_join_the_settings_files_deny_first(tmp_
     gate.add_rules([checked_rule("Bash(touch:*)", "deny", "command line"),
                     checked_rule("Bash(git status:*)", "allow", "command line")])
     results = run_calls(tmp_path, [("bash", {"command": "touch made.txt"}), ("bash", {"command": "ls"}),
-                                   ("bash", {"command": "git status"})], gate)
-    assert [bool(r.get("is_error")) for r in results] == [True, False, False]
+                                   ("bash", {"command": "git status"}), ("bash", {"command": "rm a.txt"})], gate)
+    assert [bool(r.get("is_error")) for r in results] == [True, False, False, True]
+    # the gate keeps what it refused, by tool_use id: the deny rule's and the ask with no terminal
+    assert list(gate.denied) == [results[0]["tool_use_id"], results[3]["tool_use_id"]]
+    assert [call.input["command"] for call in gate.denied.values()] == ["touch made.txt", "rm a.txt"]
     assert "Bash(touch:*) in command line" in results[0]["content"]  # the deny is cited with its source
     assert not (tmp_path / "made.txt").exists()
     console = Console(file=io.StringIO(), width=120)

@@ -9,7 +9,9 @@
                  "is_error": false, "duration_ms", "duration_api_ms", "num_turns", "result": the
                  answer, "session_id", "total_cost_usd" (null when the model's price is unknown),
                  "usage": {"input_tokens", "output_tokens", "cache_read_input_tokens",
-                 "cache_creation_input_tokens"}}; a run that did not succeed has subtype
+                 "cache_creation_input_tokens"}, "permission_denials": [{"tool_name",
+                 "tool_use_id", "tool_input"}, ...] (the calls s07's gate refused: part of the
+                 work, not a failure)}; a run that did not succeed has subtype
                  `error_max_turns` or `error_during_execution`, `is_error` true, its reason as
                  `result` and in `errors`
     stream-json  one JSON object per line, as things happen: {"type": "system", "subtype": "init",
@@ -175,8 +177,12 @@ class Report(Extension):
 
     def run(self, chapter, prompt: str, console) -> int:
         from s01_agent_loop.cli.repl import describe_api_error, is_api_error, submit
+        from s07_permission_system.permissions import Permissions
 
         agent, began, turns = self.agent, time.monotonic(), self.agent.n_turns
+        gate = Permissions.of(agent)
+        self.denials = gate.denied if gate is not None else {}  # the calls s07's gate refused, by id
+        self.denied_before = set(self.denials)
         import anthropic  # noqa: F401 - subtle: loaded now, not inside the first call, so that call's time is the model's
         agent.use(self, outermost=True)
         for message in agent.messages:  # a resumed session's history was written before
@@ -237,7 +243,9 @@ class Report(Extension):
                  "session_id": self.session_id(), "total_cost_usd": meter.cost_usd if meter is not None else None,
                  "usage": {"input_tokens": usage.get("input", 0), "output_tokens": usage.get("output", 0),
                            "cache_read_input_tokens": usage.get("cache_read", 0),
-                           "cache_creation_input_tokens": usage.get("cache_write", 0)}}
+                           "cache_creation_input_tokens": usage.get("cache_write", 0)},
+                 "permission_denials": [{"tool_name": call.name, "tool_use_id": call.id, "tool_input": call.input}
+                                        for call in self.denials.values() if call.id not in self.denied_before]}
         return found if code == SUCCESS else {**found, "errors": [reason]}
 
     def flush(self) -> None:

@@ -61,6 +61,9 @@ class Permissions(Extension):
         """Skip a settings file that cannot be understood (with a warning) instead of stopping."""
         self.session_rules: list[Rule] = []  # "allow always" answers
         self.added_rules: list[Rule] = []  # from elsewhere than the settings files (`add_rules`)
+        self.denied: dict[str, ToolCall] = {}
+        """Every call this gate refused (a rule, plan mode, the user, no terminal to ask), by tool_use
+        id, in order: what full's `-q` reports as Claude Code's `permission_denials`."""
         self.problems: list[str] = []  # settings files or rules that were skipped
         self.asker = ask  # None: no terminal, so an ask is a denial
         self.home = Path.home() if home is None else Path(home)
@@ -102,6 +105,7 @@ class Permissions(Extension):
         """The gate's verdict; a denial is shown to the user here, an ask is settled at `ask`."""
         decision = self.decide(agent, call)
         if decision.behavior == "deny":
+            self.denied[call.id] = call
             self.show_denial(agent, decision)
             return Verdict("deny", decision.reason, decision.message or self.denial(call, decision))
         # subtle: only an ask rule's (or a protected path's) ask is firm; "no rule allows it" is the
@@ -155,11 +159,13 @@ class Permissions(Extension):
             reason = f"needs approval ({verdict.reason}), and there is no terminal to ask"
             message = (f"Permission to use {describe(call)} was denied: it needs the user's approval "
                        f"({verdict.reason}), and this session has no terminal to ask in. {ADVICE}")
+            self.denied[call.id] = call
             self.show_denial(agent, Decision("deny", reason))
             return Verdict("deny", reason, message)
         answer = self.asker(call, verdict)  # subtle: Ctrl-C here cancels the turn, like anywhere else
         if answer.choice == "deny":
             said = f" They said: {answer.reason}" if answer.reason else " Do not retry it; ask the user how to go on."
+            self.denied[call.id] = call
             self.show_denial(agent, Decision("deny", "you said no"))
             return Verdict("deny", "you said no", f"The user denied permission to use {describe(call)}.{said}")
         if answer.choice in ("always", "save"):
