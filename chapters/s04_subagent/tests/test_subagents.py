@@ -229,7 +229,7 @@ def test_subagent_stop_is_emitted_on_the_parent(tmp_path):
     recorder = Recorder()
     agent, _ = parent(tmp_path, [task(), text("found"), text("Done.")], recorder)
     agent.run("go")
-    assert recorder.events == {"SessionStart": 1, "UserPromptSubmit": 1, "SubagentStop": 1, "Stop": 1}
+    assert recorder.events == {"SessionStart": 1, "UserPromptSubmit": 1, "SubagentStop": 1, "Stop": 1, "TurnEnd": 1}
     assert recorder.data == [{"agent_type": "Explore", "description": "find the median code"}]
 
 
