@@ -104,6 +104,28 @@ def test_stream_json_is_init_then_each_message_as_it_is_sent_then_the_result(tmp
     assert (tmp_path / "notes.txt").exists()
 
 
+def test_stream_json_writes_each_message_before_what_follows_it_happens(tmp_path):
+    """In-process, the stream going to a file the tools read: when a command runs, the line of the
+    assistant message that asked for it is there; when the next request goes out, the results' line is."""
+    from full.headless import Report
+    from full.wiring import CHAPTER
+    from s01_agent_loop.scripted import text, tool_use
+
+    model = ScriptedModel([tool_use("bash", command="cp stream.jsonl first.jsonl"),
+                           tool_use("bash", command="cp stream.jsonl second.jsonl"), text("Done.")])
+    agent = build_agent(CHAPTER, tmp_path, model, "--allowedTools", "Bash(cp:*)")
+    try:
+        with open(tmp_path / "stream.jsonl", "w", encoding="utf-8") as out:
+            assert Report(agent, "stream-json", out).run(CHAPTER, "copy twice", Console(file=io.StringIO())) == 0
+    finally:
+        agent.close()
+    model.assert_done()
+    kinds = [[line["type"] for line in lines_of((tmp_path / name).read_text(encoding="utf-8"))]
+             for name in ("first.jsonl", "second.jsonl", "stream.jsonl")]
+    assert kinds == [["system", "assistant"], ["system", "assistant", "user", "assistant"],
+                     ["system", "assistant", "user", "assistant", "user", "assistant", "result"]]
+
+
 # --- how it ended ---------------------------------------------------------------------------------
 
 
