@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from anthropic.types import Usage
@@ -143,6 +144,22 @@ def test_clear_starts_the_totals_again(tmp_path):
     assert "no model requests" in shown(agent, "/cost")
     agent.run("second")
     assert meter.usage["input"] == 7 and meter.requests == 1
+
+
+def test_a_resumed_session_goes_on_counting_from_its_saved_totals(tmp_path):
+    model = Billed([text("one"), text("two"), text("three")], [(1000, 10, 0, 0), (5, 5, 900, 100), (1, 1, 1, 1)])
+    agent, meter = harness(tmp_path, model)
+    agent.run("first")
+    agent.run("second")
+    messages, states = list(agent.messages), json.loads(json.dumps(agent.session_states()))  # as saved on disk
+    before = (dict(meter.usage), meter.requests, meter.cost_usd, meter.cache_read_share(after_first=True))
+    later, resumed = harness(tmp_path, model)
+    later.resume(messages, states)
+    assert (resumed.usage, resumed.requests, resumed.cost_usd, resumed.cache_read_share(after_first=True)) == before
+    later.run("third")
+    assert resumed.requests == 3 and resumed.usage["input"] == 1006
+    agent.resume(messages, {})  # another session, saved without a meter's state: from zero
+    assert meter.requests == 0 and meter.models == {}
 
 
 # --- in the whole harness ---------------------------------------------------------------------

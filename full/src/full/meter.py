@@ -5,7 +5,8 @@ writes) and of the reply (output). The meter adds them up at the outermost `wrap
 it sees each call once, after s11's retries, and times it:
 
     wrap_model_call   add the reply's usage to the session's totals and to its model's; time the call
-    on_event          SessionStart "clear" (`/clear`): a new session, the totals start again
+    on_event          SessionStart "clear" (`/clear`) or "resume": another session, the totals start again
+    session_state     the totals, saved with the conversation (sessions.py): a resumed session goes on counting
     for_subagent      itself: a subagent's calls (s04) are the session's calls
     commands          /cost
 
@@ -106,9 +107,25 @@ class Meter(Extension):
     # the points ------------------------------------------------------------------------------
 
     def on_event(self, agent, event: str, data: dict) -> None:
-        if event == "SessionStart" and data.get("source") == "clear":
+        if event == "SessionStart" and data.get("source") in ("clear", "resume"):
             with self.lock:
                 self.reset()
+
+    def session_state(self, agent) -> dict | None:
+        if not self.requests:
+            return None
+        with self.lock:
+            return {"usage": dict(self.usage), "requests": self.requests, "api_seconds": self.api_seconds,
+                    "first": self.first, "models": {model: {"usage": dict(part.usage), "requests": part.requests,
+                                                            "cost_usd": part.cost_usd}
+                                                    for model, part in self.models.items()}}
+
+    def restore_session(self, agent, state: dict) -> None:
+        with self.lock:
+            self.usage = {kind: state["usage"].get(kind, 0) for kind in KINDS}
+            self.requests, self.api_seconds, self.first = state["requests"], state["api_seconds"], state["first"]
+            self.models = {model: ModelUsage({kind: part["usage"].get(kind, 0) for kind in KINDS}, part["requests"],
+                                             part["cost_usd"]) for model, part in state["models"].items()}
 
     def wrap_model_call(self, agent, request: dict, call_next):
         started = self.clock()
