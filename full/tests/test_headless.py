@@ -39,6 +39,14 @@ def settings(tmp_path, name="settings.json", **blocks):
     (tmp_path / ".claude" / name).write_text(json.dumps(blocks), encoding="utf-8")
 
 
+def wordstats(tmp_path, note: str) -> None:
+    """s19's MCP server in `.mcp.json`, approved, its process marked with WORDSTATS_NOTE=note."""
+    (tmp_path / ".mcp.json").write_text(json.dumps({"mcpServers": {"wordstats": {
+        "type": "stdio", "command": sys.executable, "args": ["-m", "s19_mcp_plugin.server", "--root", "."],
+        "env": {"WORDSTATS_NOTE": note}}}}), encoding="utf-8")
+    settings(tmp_path, "settings.local.json", enabledMcpjsonServers=["wordstats"])
+
+
 def lines_of(stdout: str) -> list[dict]:
     """Every line of stdout as JSON (a line that is not fails the test)."""
     return [json.loads(line) for line in stdout.splitlines()]
@@ -173,6 +181,13 @@ def test_bad_usage_exits_2_before_anything_runs(tmp_path, args, named):
     assert server.requests == []
 
 
+def test_a_bad_rule_stops_what_the_build_started(tmp_path):
+    wordstats(tmp_path, "headless-bad-rule")
+    result, server = full(tmp_path, [], "-q", "hi", "--allowedTools", "Bash(git log")
+    assert result.returncode == 2 and "--allowedTools" in result.stderr
+    assert tagged("headless-bad-rule", "WORDSTATS_NOTE") == []  # the MCP server it had started is gone
+
+
 def test_ctrl_c_exits_130_with_an_error_result(tmp_path):
     """In-process: the model call is interrupted (Ctrl-C), and the run reports it."""
     from full.headless import Report
@@ -289,9 +304,7 @@ def test_stream_json_stays_clean_with_hooks_and_an_mcp_server(tmp_path):
     """Hooks that print on every event and an MCP server (s19's wordstats): stdout is JSON lines only,
     the init names the connected server and its tools, and the server is gone at exit."""
     (tmp_path / "notes.txt").write_text("alpha beta beta\n", encoding="utf-8")
-    (tmp_path / ".mcp.json").write_text(json.dumps({"mcpServers": {"wordstats": {
-        "type": "stdio", "command": sys.executable, "args": ["-m", "s19_mcp_plugin.server", "--root", "."],
-        "env": {"WORDSTATS_NOTE": "headless-test"}}}}), encoding="utf-8")
+    wordstats(tmp_path, "headless-test")
     noisy = [{"hooks": [{"type": "command", "command": "echo hook-stdout; echo hook-stderr >&2"}]}]
     events = ("SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop", "SessionEnd")
     settings(tmp_path, "settings.local.json", enabledMcpjsonServers=["wordstats"], hooks=dict.fromkeys(events, noisy))

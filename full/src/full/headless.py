@@ -98,8 +98,8 @@ def split_rules(values: list[str]) -> list[str]:
 
 def apply_tool_rules(session, agent) -> None:
     """Add `--allowedTools` and `--disallowedTools` to s07's rules for this run. A rule that does not
-    parse stops the run (ConfigurationError: one line naming the flag, exit 2), with whatever the
-    build started (MCP servers) stopped first."""
+    parse stops the run before it starts, as a broken settings file does (ConfigurationError: one
+    line naming the flag, exit 2; what the build started, an MCP server, goes with the process)."""
     from s07_permission_system.permissions import Permissions
     from s07_permission_system.validation import checked_rule
 
@@ -109,7 +109,6 @@ def apply_tool_rules(session, agent) -> None:
             try:
                 rules.append(checked_rule(text, behavior, RULE_SOURCE))
             except ValueError as error:
-                agent.close()
                 raise ConfigurationError(f"--{flag}: {error}") from None
     if rules:
         Permissions.of(agent).add_rules(rules)
