@@ -134,6 +134,20 @@ def test_stream_json_writes_each_message_before_what_follows_it_happens(tmp_path
                      ["system", "assistant", "user", "assistant", "user", "assistant", "result"]]
 
 
+def test_continue_streams_only_the_new_messages_of_the_same_session(tmp_path):
+    first, _ = full(tmp_path, [say("First answer.")], "-q", "first", "--output-format", "json")
+    [before] = lines_of(first.stdout)
+    script = [call("read_file", path="notes.txt"), say("Second answer.", expect={"tool_result_is_error": True})]
+    second, server = full(tmp_path, script, "--continue", "-q", "second", "--output-format", "stream-json")
+    server.assert_done()
+    assert second.returncode == 0, second.stderr
+    lines = lines_of(second.stdout)
+    assert [line["type"] for line in lines] == ["system", "assistant", "user", "assistant", "result"]
+    assert {line["session_id"] for line in lines} == {before["session_id"]}
+    assert "First answer." not in second.stdout  # the resumed history was reported by the run that made it
+    assert lines[-1]["num_turns"] == 2
+
+
 # --- how it ended ---------------------------------------------------------------------------------
 
 
