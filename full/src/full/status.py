@@ -6,7 +6,8 @@ user types (s01's `Chapter.status_line` point; the REPL hands it to prompt_toolk
 Each part comes from public methods of one capability, and shows only when it is plugged in:
     model, permission mode   the agent's config (what the next request uses)
     context                  s06 `Compactor.context_use`: the next request against the budget
-    cache, tokens, cost      full's `Meter` (meter.py); the cache-read share from the second request on
+    cache, tokens, cost      full's `Meter` (meter.py); the cache-read share is that of the requests after
+                             the session's first (which has nothing cached to read), so it shows from the second
     jobs                     s13 `BackgroundJobs.running`
     teammates                s15 `TeamLead.at_work`
 It fits the terminal's width: past it, parts are shortened and then dropped, least important first.
