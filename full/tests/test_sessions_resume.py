@@ -46,6 +46,10 @@ def agent_on(server, workdir, *argv):
 def project(tmp_path):
     (tmp_path / "CLAUDE.md").write_text("Answer briefly.\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("hello\n", encoding="utf-8")
+    hook = {"matcher": "resume", "hooks": [{"type": "command", "command": "echo resumed by hook >> hook.log; echo HOOK-CONTEXT"}]}
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text(json.dumps({"hooks": {"SessionStart": [hook]}}),
+                                                         encoding="utf-8")
     for command in (["git", "init", "-q"], ["git", "add", "."],
                     ["git", "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "start"]):
         subprocess.run(command, cwd=tmp_path, check=True, capture_output=True)
@@ -89,11 +93,15 @@ def test_a_continued_session_sends_the_same_prefix_and_the_cache_reads_all_of_it
     assert after["messages"][:n - 1] == before["messages"][:n - 1]
     usage = model.replies[0].usage
     assert usage.cache_read_input_tokens == estimate_request(before)  # the whole previous request
+    total = usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens
+    print(f"\nresumed request: {usage.cache_read_input_tokens:,} of {total:,} tokens read from the cache")
     # the crons of the session and the open task came back
     jobs = Scheduler.of(resumed).session_jobs.values()
     assert [job.prompt for job in jobs] == ["happy new year"]
     tail = json.dumps(after["messages"][n:])
     assert "write the changelog" in tail and "go on" in tail  # s12's open tasks, before the prompt
+    # a SessionStart hook matching "resume" ran once, for the resumed session only; its output is context
+    assert (project / "hook.log").read_text(encoding="utf-8") == "resumed by hook\n" and "HOOK-CONTEXT" in tail
 
 
 def test_clear_starts_a_new_session_file_and_resume_switches_back(project):
