@@ -122,8 +122,10 @@ class SessionLog(Extension):
         this log appends to that file from now on."""
         try:
             saved = replay(path)
-        except (OSError, SessionError) as error:
-            raise ConfigurationError(f"cannot resume {path}: {error}") from None
+        except OSError as error:
+            raise ConfigurationError(f"cannot resume {path}: {error.strerror}") from None
+        except SessionError as error:
+            raise ConfigurationError(f"cannot resume: {error}") from None
         if self.writer is not None:
             self.sync(agent)
             self.close()
