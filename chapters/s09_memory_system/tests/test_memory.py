@@ -63,8 +63,9 @@ def test_a_resumed_session_keeps_its_own_snapshot_though_a_memory_was_saved_sinc
     agent, model, _ = agent_for(tmp_path, [tool_use("memory", **FEEDBACK), text("Saved.")])
     agent.run("Remember: always run the tests with -v.")
     state = Memory.of(agent).session_state(agent)
-    resumed, resumed_model, _ = agent_for(tmp_path, [text("Going on.")])
+    resumed, resumed_model, view = agent_for(tmp_path, [text("Going on.")])
     resumed.resume(list(agent.messages), {"Memory": state})
+    assert not [line for line in view.texts if "in the system prompt" in line]  # it holds none: no claim
     resumed.run("go on")
     assert system_text(resumed_model.calls[0]) == system_text(model.calls[0])
     assert "(No memories yet.)" in system_text(resumed_model.calls[0])

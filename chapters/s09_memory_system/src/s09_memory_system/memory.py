@@ -167,6 +167,11 @@ class Memory(Extension):
             agent.tools.remove(TOOL)
             return
         self.load(agent.workdir)
+        if data.get("source") != "resume":  # a resumed session's own snapshot comes back next: told then
+            self.announce(agent)
+
+    def announce(self, agent) -> None:
+        """Tell the user what the section holds, and what could not be read."""
         shown, left_out = self.snapshot.shown, self.snapshot.left_out
         if shown:
             index = display_path(agent.workdir, memory_dir(agent.workdir) / INDEX_FILE)
@@ -200,6 +205,7 @@ class Memory(Extension):
 
     def restore_session(self, agent, state: dict) -> None:
         self.snapshot = Snapshot(**state)
+        self.announce(agent)
 
     # 3. use: the same section in every request of the session -------------------------------
 
