@@ -9,6 +9,7 @@ import json
 import threading
 from datetime import datetime, timedelta
 
+import pytest
 from rich.console import Console
 
 from s01_agent_loop import AgentConfig
@@ -253,15 +254,20 @@ def test_an_expired_job_is_removed_at_start_and_a_fire_due_just_now_is_late_not_
     assert [posted.prompt for posted in after.taken()] == ["lunch"]
 
 
-def test_the_model_hears_of_missed_fires_at_the_first_prompt(tmp_path):
+@pytest.mark.parametrize("resumed", [False, True])
+def test_the_model_hears_of_missed_fires_at_the_first_prompt(tmp_path, resumed):
     Agent(tmp_path).create("7 10 * * *", durable=True)
     model = ScriptedModel([text("I see.")])
     scheduler = Scheduler(tmp_path, Inbox(), clock=lambda: local(2026, 1, 6, 12, 0))
     agent = Harness(model, AgentConfig(model="m"), tmp_path, extensions=[scheduler])
     scheduler.start()
+    earlier = [{"role": "user", "content": [{"type": "text", "text": "before"}]},
+               {"role": "assistant", "content": [{"type": "text", "text": "ok"}]}]
+    if resumed:  # a session brought back (full's --continue) starts with SessionStart "resume"
+        agent.resume(earlier, {})
     agent.run("hello")
     agent.close()
-    first = json.dumps(model.calls[0]["messages"][0])
+    first = json.dumps(model.calls[0]["messages"][2 if resumed else 0])
     assert "Scheduled jobs, while no agent ran here:" in first and "missed 2 fires of" in first
     assert not scheduler.ticker.is_alive()  # SessionEnd stopped it
 

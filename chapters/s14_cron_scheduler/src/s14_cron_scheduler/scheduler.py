@@ -2,7 +2,7 @@
 
     tools       CronCreate, CronList, CronDelete (Claude Code's names and inputs)
     commands    /loop 5m <prompt> (now, then every 5 minutes), /cron (list; /cron delete ID)
-    on_event    SessionStart: a note for the model about fires missed while no agent ran;
+    on_event    SessionStart (a start, a resumed session): a note for the model about fires missed while no agent ran;
                 SessionEnd: the ticker stops
     session_state  the session-only jobs, which a resumed session gets back (unexpired ones)
     start()     the startup check, then the ticker thread (wiring starts it, unless the run is -q)
@@ -182,7 +182,7 @@ class Scheduler(Extension):
     def on_event(self, agent, event: str, data: dict) -> Outcome | None:
         if event == "SessionEnd":
             self.stop()
-        elif event == "SessionStart" and data.get("source") == "startup" and self.notes:
+        elif event == "SessionStart" and data.get("source") in ("startup", "resume") and self.notes:
             notes, self.notes = self.notes, []
             return Outcome(context=["Scheduled jobs, while no agent ran here:\n" + "\n".join(notes)])
         return None
