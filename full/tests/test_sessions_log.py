@@ -74,10 +74,14 @@ def test_a_torn_last_line_is_ignored_and_cut_before_the_next_append(tmp_path):
     again.sync(both, {"X": {"a": 1}})
     again.close()
     assert replay(path).messages == both and replay(path).states == {"X": {"a": 1}}
+    again.file = open(path, "a", encoding="utf-8")  # noqa: SIM115
+    again.sync(both, {"Y": {"b": 2}})  # X has no state any more, Y has one: only the change is written
+    again.close()
+    assert replay(path).states == {"Y": {"b": 2}} and '"states":{"Y":{"b":2},"X":null}' in path.read_text()
     assert all(line.endswith("}") for line in path.read_text(encoding="utf-8").splitlines())
     with open(path, "a", encoding="utf-8") as file:
         file.write("not json\n{}\n")  # a whole bad line in the middle is not a torn write: say so
-    with pytest.raises(SessionError, match="line 4 is not a JSON record"):
+    with pytest.raises(SessionError, match="line 5 is not a JSON record"):
         replay(path)
 
 

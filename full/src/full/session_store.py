@@ -2,14 +2,14 @@
 
     {"type":"session","sessionId":"3f2a…","cwd":"/home/me/app","model":"claude-…","timestamp":"…"}   first line
     {"type":"prompt","text":"fix the failing test","timestamp":"…"}            each prompt, as typed
-    {"type":"sync","at":4,"messages":[{…},{…}],"states":{…},"timestamp":"…"}   the history since the last sync
+    {"type":"sync","at":4,"messages":[{…},{…}],"states":{…},"timestamp":"…"}   what changed since the last sync
     {"type":"resume","model":"claude-…","timestamp":"…"}                         brought back (--continue)
 
 Replaying the lines gives the history back exactly: a sync line sets `messages[at:]` to its
 messages. Usually `at` is the old length (messages were added); it is smaller when an earlier
 message changed in place (s06's compaction and cleared tool results, s01's `add_user` joining a
-trailing user message): the history is rewound to `at` and goes on from there. `states` (s02's
-`session_state` of each extension) is there when they changed; the last one holds.
+trailing user message): the history is rewound to `at` and goes on from there. `states` holds the
+extensions' `session_state` (s02) that changed since, by class name (null: it has none any more).
 
 subtle: each sync is ONE line, written whole and flushed, so the file replays to a history that
 really was, never to half of one (a tool_use without its result). A kill -9 mid-write leaves a torn
@@ -103,8 +103,11 @@ def apply(saved: Saved, record: dict) -> None:
     elif kind == "sync":
         if "at" in record:
             saved.messages[record["at"]:] = record["messages"]
-        if "states" in record:
-            saved.states = record["states"]
+        for name, state in record.get("states", {}).items():
+            if state is None:
+                saved.states.pop(name, None)
+            else:
+                saved.states[name] = state
     elif kind == "resume":
         saved.model = record.get("model", saved.model)
 
@@ -119,7 +122,7 @@ class SessionWriter:
         self.path = path
         self.file = None
         self.saved: list[str] = []  # each message as the file holds it (compact JSON)
-        self.states = "{}"  # the last states written, as JSON
+        self.states: dict[str, str] = {}  # each extension's state as the file holds it (compact JSON)
 
     def start(self, header: dict) -> None:
         """A new file, its first line `header`."""
@@ -133,7 +136,7 @@ class SessionWriter:
                 torn.truncate(saved.whole)
         self.file = open(self.path, "a", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by close()
         self.saved = [dumps(message) for message in saved.messages]
-        self.states = dumps(saved.states)
+        self.states = {name: dumps(state) for name, state in saved.states.items()}
 
     def append(self, record: dict) -> None:
         self.write(dumps({**record, "timestamp": now_stamp()}))
@@ -147,16 +150,18 @@ class SessionWriter:
         dumped = [dumps(message) for message in messages]
         at = next((i for i, (a, b) in enumerate(zip(dumped, self.saved, strict=False)) if a != b),
                   min(len(dumped), len(self.saved)))
-        states_text = dumps(states)
+        now = {name: dumps(state) for name, state in states.items()}
+        changed = {name: text for name, text in now.items() if self.states.get(name) != text}
+        changed |= {name: "null" for name in self.states if name not in now}
         parts = ['"type":"sync"']
         if at < len(self.saved) or at < len(dumped):
             parts.append(f'"at":{at},"messages":[{",".join(dumped[at:])}]')
-        if states_text != self.states:
-            parts.append(f'"states":{states_text}')
+        if changed:
+            parts.append('"states":{' + ",".join(f"{dumps(name)}:{text}" for name, text in changed.items()) + "}")
         if len(parts) == 1:
             return False
         self.write("{" + ",".join(parts) + f',"timestamp":"{now_stamp()}"' + "}")
-        self.saved, self.states = dumped, states_text
+        self.saved, self.states = dumped, now
         return True
 
     def close(self) -> None:
