@@ -1,6 +1,6 @@
 """How long until the REPL's prompt is ready, in a project where every capability is configured.
 
-    uv run python bench/startup.py [--runs 10]
+    uv run python bench/startup.py [--runs 10]        (POSIX: it needs a pseudo-terminal)
 
 The project is a copy of the sample project with what `full` reads at start: `.claude/settings.json`
 (permission rules; PreToolUse, PostToolUse, UserPromptSubmit, SessionStart and Stop hooks),
