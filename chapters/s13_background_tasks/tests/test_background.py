@@ -268,14 +268,19 @@ def test_slash_jobs_shows_the_table_and_stops_one(tmp_path):
     assert "no background command 'bg-nope'" in out.file.getvalue()
 
 
-def test_clear_keeps_jobs_running_and_the_new_conversation_is_not_told(tmp_path):
+@pytest.mark.parametrize("switch", ["clear", "resume"])
+def test_clear_keeps_jobs_running_and_the_new_conversation_is_not_told(tmp_path, switch):
     fifo = tmp_path / "go"
     if not hasattr(os, "mkfifo"):
         pytest.skip("needs a FIFO")
     os.mkfifo(fifo)
     agent, model, jobs = agent_with(tmp_path, [background("read x < go"), text("started"), text("fresh")])
     agent.run("go")
-    agent.new_session()  # /clear
+    if switch == "clear":
+        agent.new_session()  # /clear
+    else:  # full's /resume: an earlier conversation, which never started this job
+        agent.resume([{"role": "user", "content": [{"type": "text", "text": "earlier"}]},
+                      {"role": "assistant", "content": [{"type": "text", "text": "ok"}]}], {})
     (job,) = jobs.jobs.values()
     assert job.running and "1 background command keeps running" in str(jobs.inbox.told[-1])
     with open(fifo, "w") as pipe:

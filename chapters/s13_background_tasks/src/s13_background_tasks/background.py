@@ -183,8 +183,8 @@ class BackgroundJobs(Extension):
     # the session ---------------------------------------------------------------------------
 
     def on_event(self, agent, event: str, data: dict) -> None:
-        if event == "SessionStart" and data.get("source") == "clear":
-            # a new conversation: old jobs keep running (they are the user's work too), listed by /jobs,
+        if event == "SessionStart" and data.get("source") in ("clear", "resume"):
+            # a new conversation (or an earlier one brought back, full's /resume): old jobs keep running (they are the user's work too), listed by /jobs,
             # and the user still hears when they end; the new conversation is not told about them
             self.conversation += 1
             if running := [job.id for job in self.running()]:
