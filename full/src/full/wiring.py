@@ -2,7 +2,8 @@
 what an agent people keep using needs:
 - `Meter` (meter.py): tokens and cost of the session, per model (`/cost`, the status line);
 - `Attachments` (attach.py): `@path` in a prompt attaches that file, as in Claude Code;
-- `FullCommands` (commands.py): `/model`, `/export`;
+- `Export` (export.py): `/export`, the conversation as Markdown;
+- `FullCommands` (commands.py): `/model`, to see the models and prices and switch;
 - `SessionLog` (sessions.py): the conversation saved as JSONL as it happens; `--continue`,
   `--resume [ID]` and `/resume` bring a session back, its next request byte-identical;
 - the status line under the prompt (status.py) and `-q`'s output formats (headless.py)."""
