@@ -216,3 +216,19 @@ steps:
     assert said == ["bob one", "alice one", "lead one", "alice two", "bob two"]
     assert elapsed >= 5 * 0.02  # the server-wide latency, on every answer
 
+
+
+def test_a_scripted_tool_id_the_history_already_holds_is_replaced_by_a_fresh_one():
+    # a session resumed against the same script meets the script's ids again; the API never repeats one
+    script = [call("bash", command="ls"), say("done")]
+    with ScriptedServer(script) as first:
+        old = ask(first)
+    with ScriptedServer(script) as again:
+        history = after(old)
+        new = ask(again, messages=[*history, {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+                                   {"role": "user", "content": "once more"}])
+    old_id = next(b.id for b in old.content if b.type == "tool_use")
+    new_id = next(b.id for b in new.content if b.type == "tool_use")
+    assert new_id != old_id and new_id.startswith("toolu_")
+    with ScriptedServer(script) as fresh:  # with nothing to clash with, the id is the script's own
+        assert next(b.id for b in ask(fresh).content if b.type == "tool_use") == old_id

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from .protocol import check_request
 from .reply import cut_events, error_json, message_json, sse, stream_events
-from .scenario import ERROR_TYPES, Fault, ModelStep, Reply, Scenario
+from .scenario import ERROR_TYPES, Fault, ModelStep, Reply, Scenario, tool_id
 from .usage import PromptCache, estimate_request, estimate_tokens
 
 PARTIAL_REPLY = [{"type": "text", "text": "Let me start by looking at"}]
@@ -133,7 +133,7 @@ class ScriptedServer:
             self.cursors[agent] = index + 1
             turn.reply = reply
             if isinstance(reply, ModelStep):
-                turn.content = reply.content(turn.step_no)
+                turn.content = fresh_ids(reply.content(turn.step_no), body)
                 turn.usage = self.cache.usage_for(body, sum(estimate_tokens(b) for b in turn.content))
             return turn
 
@@ -147,6 +147,18 @@ class ScriptedServer:
     def _violation(self, problem: str) -> str:
         self.violations.append("scripted model: " + problem)
         return self.violations[-1]
+
+
+def fresh_ids(content: list[dict], body: dict) -> list[dict]:
+    """subtle: a script's tool_use ids are the same on every run (`tool_id`), so a session resumed
+    against the same script (full's `--continue`) would get an id its history already holds; the
+    API never repeats one, so neither does the server."""
+    held = {block.get("id") for message in body.get("messages", []) if isinstance(message.get("content"), list)
+            for block in message["content"] if isinstance(block, dict) and block.get("type") == "tool_use"}
+    for block in content:
+        if block["type"] == "tool_use" and block["id"] in held:
+            block["id"] = tool_id(block["id"], len(held))
+    return content
 
 
 def agent_of(body: dict) -> str | None:
