@@ -43,6 +43,9 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
     # dialog); piped input is prompts, not answers
     interactive = not quiet and prompts is None and sys.stdin.isatty()
     inbox = Inbox(console)
+    if not quiet:  # first, so what the build says (a server to approve, a session resumed) comes under it
+        shown = os.fsencode(workdir).decode("utf-8", "replace")  # subtle: a folder name need not be UTF-8
+        console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {shown}[/]")
     agent = chapter.build(Session(model, config, workdir, view, args, interactive=interactive, inbox=inbox,
                                   chapter=chapter))
     try:
@@ -54,8 +57,6 @@ def run(chapter: Chapter, args, model, workdir: Path, model_id: str, banner: str
                 return 1
             print(answer)
             return 0
-        shown = os.fsencode(workdir).decode("utf-8", "replace")  # subtle: a folder name need not be UTF-8
-        console.print(f"[bold]{chapter.name}[/] · {chapter.title}\n[dim]{banner}\nwork dir: {shown}[/]")
         if prompts is not None:
             return play_prompts(chapter, agent, prompts, console, inbox)
         return repl(chapter, agent, console, inbox)
