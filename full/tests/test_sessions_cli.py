@@ -67,8 +67,10 @@ def test_a_bad_id_no_session_and_no_terminal_are_one_line_and_exit_2(tmp_path):
     assert done.returncode == 0 and "Resumed and accepted." in done.stdout, done.stderr
 
 
-def trial(number: int, folder, delay: float, first: str, then: str) -> dict:
-    """One kill -9 `delay` seconds after the session's first reply, then --continue."""
+def trial(number: int, folder, moment: tuple[str, float], first: str, then: str) -> dict:
+    """One kill -9 `moment` into the session (`delay` seconds after a line of its output shows),
+    then --continue."""
+    marker, delay = moment
     workdir = folder / f"trial{number}"
     workdir.mkdir()
     tag = f"sessions-kill-{os.getpid()}-{number}"
@@ -84,8 +86,8 @@ def trial(number: int, folder, delay: float, first: str, then: str) -> dict:
     def read():
         for line in child.stdout:
             output.append(line.decode("utf-8", "replace"))
-            if "Turn 1: looking." in output[-1]:  # the first reply: the SDK is loaded, the session runs
-                ready.set()
+            if marker in output[-1]:  # subtle: a moment in the session's progress, not on the clock,
+                ready.set()  # so a loaded machine still kills mid-session
         ready.set()
 
     reader = threading.Thread(target=read, daemon=True)
@@ -107,21 +109,24 @@ def trial(number: int, folder, delay: float, first: str, then: str) -> dict:
     traces = list((workdir / ".harness" / "traces").glob("*.jsonl"))
     requests = [record["request"] for path in traces for line in path.read_text(encoding="utf-8").splitlines()
                 if (record := json.loads(line))["kind"] == "request"]
-    return {"number": number, "delay": delay, "completed": completed, "returncode": resumed.returncode,
+    return {"number": number, "delay": f"{delay:.2f} s after {marker!r}", "completed": completed, "returncode": resumed.returncode,
             "stdout": resumed.stdout, "stderr": resumed.stderr, "requests": requests, "tag": tag}
 
 
 def test_kill_9_at_random_moments_then_continue_keeps_every_completed_turn(tmp_path):
     rng = random.Random(20261126)
-    delays = [rng.uniform(0, 1.6) for _ in range(TRIALS)]  # 4 turns take about 1.2 s
+    # a random line of the session's output (a reply before its tool runs, or a turn's answer), then
+    # a random delay of up to about one model call (each reply takes 0.1 s to come)
+    markers = [f"{text} {turn}" for turn in range(1, TURNS + 1) for text in ("Turn", "done")]
+    moments = [(rng.choice(markers), rng.uniform(0, 0.25)) for _ in range(TRIALS)]
     first, then = repl_session(tmp_path), continue_session(tmp_path)
     started = time.monotonic()
     with ThreadPoolExecutor(AT_ONCE) as pool:
-        results = list(pool.map(lambda n: trial(n, tmp_path, delays[n], first, then), range(TRIALS)))
+        results = list(pool.map(lambda n: trial(n, tmp_path, moments[n], first, then), range(TRIALS)))
     seconds = time.monotonic() - started
     kinds = {"none": 0, "some": 0, "all": 0}
     for result in results:
-        completed, where = result["completed"], f"trial {result['number']} (kill after {result['delay']:.2f} s)"
+        completed, where = result["completed"], f"trial {result['number']} (kill {result['delay']})"
         if result["returncode"] == 2:  # killed before the first prompt was saved: nothing to continue
             assert not completed and "no saved session" in result["stderr"], where
             kinds["none"] += 1
