@@ -131,3 +131,16 @@ def test_a_chapter_s_run_query_reports_the_q_task_and_its_exit_code_is_the_proce
     assert seen == [("reporting", "the task", "the answer", True)]  # the console is on stderr under -q
     assert capsys.readouterr().out == ""  # s01 printed nothing of its own: the report is run_query's
     model.assert_done()
+
+
+def test_ctrl_c_while_the_agent_is_built_is_one_line_and_exit_130(tmp_path, capsys, monkeypatch):
+    from s01_agent_loop.cli import main
+    from s01_agent_loop.wiring import CHAPTER
+
+    def build(session):
+        raise KeyboardInterrupt  # the user gave up while, say, an MCP server was being approved
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "not-used")
+    chapter = CHAPTER.extend(name="slow_start", title="t", build=build, here=__file__)
+    assert main(chapter, ["-q", "hi", "--workdir", str(tmp_path)]) == 130
+    assert capsys.readouterr().err == "slow_start: interrupted\n"

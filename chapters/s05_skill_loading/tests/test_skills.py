@@ -83,7 +83,7 @@ def test_the_skill_tool_returns_the_body_folder_tools_and_bundled_files(tmp_path
     assert content.endswith("# Testing\nRun `python -m unittest`.")
     assert "description:" not in content and "---" not in content  # the frontmatter is stripped
     assert "Its folder: .claude/skills/py-test" in content  # relative: it is inside the work dir
-    assert "Read, Bash(python -m unittest:*)" in content and "not enforced" in content
+    assert "Read, Bash(python -m unittest:*)" in content and "not granted" in content
     assert "read them with read_file" in content
     listed = [line[2:] for line in content.splitlines() if line.startswith("- .claude")]
     assert listed == [f".claude/skills/py-test/{p}" for p in ["a/b/deep.txt", "checklist.md", "scripts/run.sh"]]

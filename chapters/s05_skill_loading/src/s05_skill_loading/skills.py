@@ -109,7 +109,7 @@ def loaded_skill(skill: Skill, workdir: Path) -> str:
     lines = [f"Loaded the {skill.source} skill {skill.name!r}. Its folder: {folder}"]
     if skill.meta.allowed_tools:
         lines.append(f"It expects to use these tools: {', '.join(skill.meta.allowed_tools)} (listed, not "
-                     "enforced: permissions come in a later chapter).")
+                     "granted: each call still needs what the permission rules allow).")
     files, more = bundled_files(skill)
     if files:
         # subtle: read_file is confined to the work dir, and user skills live in ~/.claude;

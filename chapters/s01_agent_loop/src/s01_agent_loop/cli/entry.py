@@ -43,6 +43,9 @@ def main(chapter: Chapter, argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"{chapter.name}: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before a turn could take it (while the agent is built)
+        print(f"{chapter.name}: interrupted", file=sys.stderr)
+        return 130
     except Terminated as stop:
         print(f"{chapter.name}: stopped by {stop.name}; what the tools started was stopped too", file=sys.stderr)
         return 128 + stop.signum
