@@ -195,6 +195,13 @@ def test_bad_usage_exits_2_before_anything_runs(tmp_path, args, named):
     assert server.requests == []
 
 
+def test_a_json_format_without_q_is_refused_not_ignored(tmp_path):
+    result, server = full(tmp_path, [], "--output-format", "stream-json")
+    assert result.returncode == 2 and result.stderr.strip().splitlines()[-1] == (
+        "full: --output-format stream-json shapes what -q prints: add -q PROMPT")
+    assert server.requests == []
+
+
 def test_a_bad_rule_stops_what_the_build_started(tmp_path):
     wordstats(tmp_path, "headless-bad-rule")
     result, server = full(tmp_path, [], "-q", "hi", "--allowedTools", "Bash(git log")

@@ -71,6 +71,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "(\"Bash(git log:*)\" Read Edit; space or comma separated; repeatable)")
 
 
+def check_format(session) -> None:
+    """`--output-format json` or `stream-json` without `-q` would be ignored in silence (the REPL
+    draws for a person): it stops the run instead, one line, exit 2."""
+    chosen = getattr(session.args, "output_format", "text")
+    if chosen != "text" and not session.args.query:
+        raise ConfigurationError(f"--output-format {chosen} shapes what -q prints: add -q PROMPT")
+
+
 # --- the command line's rules ------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from .status import status_line
 
 
 def build(session: Session):
+    headless.check_format(session)  # before anything starts: json output needs -q
     agent = build_previous(session)
     agent.use(Meter(), outermost=True)  # outermost: it sees each call's final reply, after s11's retries
     agent.use(Attachments())
