@@ -149,3 +149,34 @@ def test_full_wires_attachments_in(tmp_path):
     user = model.calls[0]["messages"][0]["content"]
     assert user[-1]["text"] == "read @notes.txt"
     assert any("1\tfrom the file" in block["text"] for block in user[:-1])
+
+
+def test_the_repl_suggests_paths_after_an_at_sign_and_none_a_deny_rule_hides(tmp_path):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from full.attach import mention_completer
+    from full.wiring import CHAPTER
+
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "settings.json").write_text(
+        json.dumps({"permissions": {"deny": ["Read(./secrets/**)"]}}), encoding="utf-8")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "wordstats").mkdir()
+    (tmp_path / "wordstats" / "stats.py").write_text("", encoding="utf-8")
+    (tmp_path / "wordstats" / "my notes.md").write_text("", encoding="utf-8")
+    (tmp_path / "setup.py").write_text("", encoding="utf-8")
+    agent, _ = agent_on(tmp_path, Permissions(home=tmp_path / "home"))
+    agent.run("hi")  # the session has started: its rules are read
+    completer = mention_completer(agent)
+
+    def offered(typed: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(typed), CompleteEvent(text_inserted=True))]
+
+    assert offered("look at @") == ["@setup.py", "@wordstats/"]  # no hidden ones, no denied folder
+    assert offered("look at @s") == ["@setup.py"]
+    assert offered("@wordstats/") == ["@wordstats/my\\ notes.md", "@wordstats/stats.py"]
+    assert offered("@wordstats/my\\ n") == ["@wordstats/my\\ notes.md"]
+    assert offered("@.c") == ["@.claude/"]
+    assert offered("mail me@s") == offered("no at sign") == offered("@../") == []
+    assert CHAPTER.completer is mention_completer  # full's REPL offers them

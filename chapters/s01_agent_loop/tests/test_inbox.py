@@ -95,7 +95,7 @@ def test_the_repl_hands_the_chapters_status_line_for_its_agent_to_the_inbox():
 
     class Reader(Inbox):
         @contextmanager
-        def reading(self, history_file=None, status=None):
+        def reading(self, history_file=None, status=None, completer=None):
             self.status = status
             self.items.put(END)  # the user leaves at once
             yield self
@@ -107,3 +107,41 @@ def test_the_repl_hands_the_chapters_status_line_for_its_agent_to_the_inbox():
         inbox = Reader()
         assert repl(chapter, agent, Console(file=io.StringIO()), inbox) == 0
         assert (inbox.status and inbox.status()) == expected
+
+
+def suggestions(completer, typed: str) -> list[str]:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    return [c.text for c in completer.get_completions(Document(typed), CompleteEvent(text_inserted=True))]
+
+
+def test_slash_commands_complete_at_the_start_of_the_line_and_a_chapter_adds_its_own():
+    from prompt_toolkit.completion import Completer, Completion
+
+    from s01_agent_loop.cli.chapter import SlashCommand
+    from s01_agent_loop.cli.repl import completer
+    from s01_agent_loop.wiring import CHAPTER
+
+    class Agent:
+        model = None
+
+        def commands(self):
+            return {"compact": SlashCommand("summarise now", print), "context": SlashCommand("how full", print)}
+
+    class Mentions(Completer):
+        def get_completions(self, document, complete_event):
+            if document.text_before_cursor.endswith("@"):
+                yield Completion("@notes.md", -1)
+
+    plain = completer(CHAPTER, Agent())
+    assert suggestions(plain, "/co") == ["/compact", "/context"]
+    assert suggestions(plain, "/") == ["/help", "/exit", "/messages", "/compact", "/context"]
+    assert suggestions(plain, "") == suggestions(plain, "fix /co") == suggestions(plain, "/compact now") == []
+    more = CHAPTER.extend(name="more", title="t", build=CHAPTER.build, here=__file__, completer=lambda a: Mentions())
+    assert suggestions(completer(more, Agent()), "read @") == ["@notes.md"]
+    with create_pipe_input() as keyboard:  # the editor offers them as you type, and Enter still sends the line
+        editor = line_editor(completer=plain, input=keyboard, output=DummyOutput())
+        assert editor.complete_while_typing is True
+        keyboard.send_text("/co\r")
+        assert editor.prompt("› ") == "/co"

@@ -142,3 +142,42 @@ def described(text: str) -> str:
         return f"lines {match.group(1)}"
     n = text.count("\n") + 1
     return f"{n} line{'s' * (n != 1)}"
+
+
+# --- completion -------------------------------------------------------------------------------
+
+SUGGESTIONS = 50
+"""At most this many paths offered at once."""
+PARTIAL = re.compile(r'(?<!\S)@((?:\\ |[^\s"@])*)$')
+"""An `@path` being typed at the cursor (not quoted: the suggestion adds the escapes)."""
+
+
+def mention_completer(agent):
+    """s01's `Chapter.completer` point: after `@`, the work dir's files and folders that start with
+    what is typed, a folder with `/` to go on into it; hidden ones only once a `.` is typed, and
+    none that a deny rule hides (the same check as attaching)."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class Mentions(Completer):
+        def get_completions(self, document, complete_event):
+            if (match := PARTIAL.search(document.text_before_cursor)) is None:
+                return
+            typed = match.group(1).replace("\\ ", " ")
+            for path in paths_like(agent, typed):
+                yield Completion("@" + path.replace(" ", "\\ "), -len(match.group(0)), display=path)
+
+    return Mentions()
+
+
+def paths_like(agent, typed: str) -> list[str]:
+    """The paths in the work dir that go on from `typed` (`wordstats/st` -> `wordstats/stats.py`)."""
+    folder, _, start = typed.rpartition("/")
+    try:
+        base = resolve_in_workdir(agent.workdir, folder or ".")
+        with os.scandir(base) as entries:
+            found = sorted((entry.name + "/" * entry.is_dir(follow_symlinks=False)) for entry in entries
+                           if entry.name.startswith(start) and (start.startswith(".") or entry.name[0] != "."))
+    except (OSError, ToolError):
+        return []
+    paths = [f"{folder}/{name}" if folder else name for name in found]
+    return [path for path in paths if not read_denial(agent, path.rstrip("/"))][:SUGGESTIONS]

@@ -1,7 +1,8 @@
 """The whole harness in one screen: chapter 20's agent (and with it every chapter before it), plus
 what an agent people keep using needs:
 - `Meter` (meter.py): tokens and cost of the session, per model (`/cost`, the status line);
-- `Attachments` (attach.py): `@path` in a prompt attaches that file, as in Claude Code;
+- `Attachments` (attach.py): `@path` in a prompt attaches that file, as in Claude Code (and the
+  REPL suggests paths as you type one);
 - `Export` (export.py): `/export`, the conversation as Markdown;
 - `FullCommands` (commands.py): `/model`, to see the models and prices and switch;
 - `SessionLog` (sessions.py): the conversation saved as JSONL as it happens; `--continue`,
@@ -21,7 +22,7 @@ from s20_tool_refactor.wiring import CHAPTER as PREVIOUS
 from s20_tool_refactor.wiring import build as build_previous
 
 from . import headless, sessions
-from .attach import Attachments
+from .attach import Attachments, mention_completer
 from .commands import FullCommands
 from .export import Export
 from .meter import Meter
@@ -52,4 +53,5 @@ DEMO_OVERLAYS = (*S05.overlays, S08.overlays[-1], S13.overlays[-1], Path(__file_
 
 CHAPTER = PREVIOUS.extend(name="full", title="the integrated agent", build=build, here=__file__,
                           overlays=DEMO_OVERLAYS,
-                          add_arguments=add_arguments, run_query=headless.run_query, status_line=status_line)
+                          add_arguments=add_arguments, run_query=headless.run_query, status_line=status_line,
+                          completer=mention_completer)

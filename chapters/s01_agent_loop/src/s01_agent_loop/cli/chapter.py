@@ -44,17 +44,21 @@ class Chapter:
     status_line: Callable[[Any], Any] | None = None
     """The line under the REPL's prompt, as `status_line(agent)` (text or prompt_toolkit formatted
     text), redrawn every second; None: no status line."""
+    completer: Callable[[Any], Any] | None = None
+    """More completions for the REPL's line editor, as `completer(agent)` returning a prompt_toolkit
+    `Completer` (full's `@path`); slash commands complete in every chapter."""
 
     def extend(self, *, name: str, title: str, build: Callable[[Session], Any], here: str,
                overlays: tuple[Path, ...] = (), inherit_overlays: bool = True,
                add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
                demo_args: Mapping[str, Any] | None = None, model_retries: int | None = None,
                run_query: Callable[..., int] | None = None,
-               status_line: Callable[[Any], Any] | None = None) -> Chapter:
+               status_line: Callable[[Any], Any] | None = None,
+               completer: Callable[[Any], Any] | None = None) -> Chapter:
         """The next chapter: its own name, title and `build`; the demo scenario `demo.yaml` beside
         `here` (the wiring module's `__file__`); this chapter's overlays (unless
-        `inherit_overlays=False`), options and demo values plus the new ones; `run_query` and
-        `status_line` when given, else this chapter's."""
+        `inherit_overlays=False`), options and demo values plus the new ones; `run_query`,
+        `status_line` and `completer` when given, else this chapter's."""
         previous_arguments = self.add_arguments
 
         def both_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +73,7 @@ class Chapter:
             demo_args={**self.demo_args, **(demo_args or {})},
             model_retries=self.model_retries if model_retries is None else model_retries,
             run_query=run_query or self.run_query, status_line=status_line or self.status_line,
+            completer=completer or self.completer,
         )
 
 

@@ -66,17 +66,18 @@ class Inbox:
     # the REPL's side -------------------------------------------------------------------------
 
     @contextmanager
-    def reading(self, history_file=None, status=None):
+    def reading(self, history_file=None, status=None, completer=None):
         """While the REPL runs: a line editor on a terminal (everything printed meanwhile goes above
         its line), or a thread that feeds piped lines into the queue. `status()`, when given, is the
-        line under the editor's (a chapter's `status_line`), redrawn every second."""
+        line under the editor's (a chapter's `status_line`), redrawn every second; `completer()`
+        makes the editor's prompt_toolkit `Completer` (slash commands, full's `@path`)."""
         if not sys.stdin.isatty():
             threading.Thread(target=self.read_pipe, daemon=True).start()
             yield self
             return
         from prompt_toolkit.patch_stdout import patch_stdout
 
-        self.session = line_editor(history_file, status)
+        self.session = line_editor(history_file, status, completer=completer() if completer else None)
         try:
             with patch_stdout(raw=True):  # raw: rich's colours pass through
                 yield self
@@ -128,9 +129,10 @@ STATUS_EVERY = 1.0
 """Seconds between redraws of the status line while the user types."""
 
 
-def line_editor(history_file=None, status=None, **io):
-    """prompt_toolkit's `PromptSession`: history in `history_file`, and `status` as its bottom
-    toolbar, redrawn every `STATUS_EVERY` seconds (`io`: a test's input and output)."""
+def line_editor(history_file=None, status=None, completer=None, **io):
+    """prompt_toolkit's `PromptSession`: history in `history_file`, `status` as its bottom toolbar,
+    redrawn every `STATUS_EVERY` seconds, and `completer`'s suggestions as you type (`io`: a test's
+    input and output)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
@@ -138,6 +140,8 @@ def line_editor(history_file=None, status=None, **io):
     if history_file is not None:
         history_file.parent.mkdir(parents=True, exist_ok=True)
         history = FileHistory(str(history_file))
+    if completer is not None:
+        io |= {"completer": completer, "complete_while_typing": True}
     if status is None:
         return PromptSession(history=history, **io)
     return PromptSession(history=history, bottom_toolbar=shielded(status), refresh_interval=STATUS_EVERY, **io)

@@ -22,7 +22,7 @@ def repl(chapter, agent, console, inbox) -> int:
     """Read the inbox (inbox.py): typed lines, and prompts posted by what runs beside the agent."""
     console.print("[dim]/help for commands, Ctrl-C cancels a turn, Ctrl-D or /exit quits[/]")
     status = chapter.status_line and (lambda: chapter.status_line(agent))
-    with inbox.reading(HISTORY_FILE.expanduser(), status):
+    with inbox.reading(HISTORY_FILE.expanduser(), status, lambda: completer(chapter, agent)):
         while True:
             try:
                 item = inbox.next()
@@ -38,6 +38,26 @@ def repl(chapter, agent, console, inbox) -> int:
                 return 0
             if line:
                 submit(chapter, agent, line, console)
+
+
+def completer(chapter, agent):
+    """What the line editor suggests as you type: the slash commands (with their help) while the
+    line is a `/` and a name, and whatever the chapter adds (`Chapter.completer`: full's `@path`)."""
+    from prompt_toolkit.completion import Completer, Completion, merge_completers
+
+    class SlashCommands(Completer):
+        def get_completions(self, document, complete_event):
+            typed = document.text_before_cursor
+            if not typed.startswith("/") or " " in typed:
+                return
+            rows = {"help": "this list", "exit": "leave"} | {
+                name: command.help for name, command in commands_of(agent).items()}
+            for name, text in rows.items():
+                if name.startswith(typed[1:]):
+                    yield Completion(f"/{name}", -len(typed), display_meta=text.split(";")[0])
+
+    slash = SlashCommands()
+    return merge_completers([slash, chapter.completer(agent)]) if chapter.completer else slash
 
 
 def run_posted(chapter, agent, posted: Posted, console) -> str | None:
