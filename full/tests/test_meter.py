@@ -146,6 +146,21 @@ def test_clear_starts_the_totals_again(tmp_path):
     assert meter.usage["input"] == 7 and meter.requests == 1
 
 
+def test_a_compactions_summary_request_is_counted_though_it_passes_no_wrapper(tmp_path):
+    from s06_context_compact.compaction import CompactionConfig, Compactor
+
+    model = Billed([text("one"), text("SUMMARY: one."), text("two")], [(1000, 10, 0, 0), (400, 50, 0, 0), (9, 1, 0, 0)])
+    meter = Meter()
+    agent = Harness(model, AgentConfig(model="claude-sonnet-5-5"), tmp_path, RecordingView(),
+                    extensions=[meter, FullCommands(), Compactor(CompactionConfig(keep_messages=1))])
+    agent.run("first")
+    slash(agent, "/compact", Console(file=io.StringIO()))
+    agent.run("second")
+    model.assert_done()
+    assert meter.requests == 3 and meter.usage["input"] == 1409 and meter.usage["output"] == 61
+    assert "a compaction's summary request is counted" in shown(agent, "/cost")
+
+
 def test_a_resumed_session_goes_on_counting_from_its_saved_totals(tmp_path):
     model = Billed([text("one"), text("two"), text("three")], [(1000, 10, 0, 0), (5, 5, 900, 100), (1, 1, 1, 1)])
     agent, meter = harness(tmp_path, model)

@@ -130,6 +130,7 @@ def test_auto_compaction_summarises_the_old_part_and_keeps_the_tail(tmp_path):
     assert estimate_tokens(after) < estimate_tokens(uncompacted) - 500
     assert len(before["messages"]) == 3
     assert recorder.events["PreCompact"] == 1 and recorder.data == [{"trigger": "auto", "focus": None}]
+    assert recorder.events["SideModelCall"] == 1  # the summary call, past every wrapper, announced for a meter
     # the transcript: one JSON line per message of the history as it was before compaction
     [transcript] = (tmp_path / ".harness" / "transcripts").glob(f"{compactor.session}-*.jsonl")
     lines = transcript.read_text(encoding="utf-8").splitlines()

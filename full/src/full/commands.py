@@ -103,8 +103,8 @@ def show_cost(agent, argument: str, console) -> None:
     if share is not None:
         console.print(f"cache reads: {100 * share:.0f}% of prompt tokens{after}")
     show_teammates(agent, console)
-    console.print("[dim]prices: prices.py, from Anthropic's published list (they change); not counted: "
-                  "the summary request of a compaction[/]")
+    console.print("[dim]prices: prices.py, from Anthropic's published list (they change); a compaction's "
+                  "summary request is counted, its time is not in the API time[/]")
 
 
 def total_cost(meter: Meter) -> str:

@@ -5,7 +5,8 @@ writes) and of the reply (output). The meter adds them up at the outermost `wrap
 it sees each call once, after s11's retries, and times it:
 
     wrap_model_call   add the reply's usage to the session's totals and to its model's; time the call
-    on_event          SessionStart "clear" (`/clear`) or "resume": another session, the totals start again
+    on_event          SessionStart "clear" (`/clear`) or "resume": another session, the totals start again;
+                      SideModelCall: a call made past every wrapper (s06's summary) counts too
     session_state     the totals, saved with the conversation (sessions.py): a resumed session goes on counting
     for_subagent      itself: a subagent's calls (s04) are the session's calls
     commands          /cost
@@ -13,8 +14,6 @@ it sees each call once, after s11's retries, and times it:
 What a request cost comes from prices.py, per model (a session may switch with `/model`); a model
 with no known price has its tokens counted and its cost unknown (None), never $0. Teammates (s15)
 are agents of their own, each with its own meter: `/cost` lists them apart, outside the total.
-
-Not metered: s06's summary request, which goes to the raw model past every `wrap_model_call`.
 """
 
 from __future__ import annotations
@@ -110,6 +109,8 @@ class Meter(Extension):
         if event == "SessionStart" and data.get("source") in ("clear", "resume"):
             with self.lock:
                 self.reset()
+        elif event == "SideModelCall":  # not timed: the API time is the loop's calls
+            self.record(data["request"].get("model") or agent.config.model, usage_of(data["reply"]))
 
     def session_state(self, agent) -> dict | None:
         if not self.requests:

@@ -16,6 +16,8 @@ brackets):
     on_event("Stop")  the model wants to stop; block to keep going              [Stop]
     on_event("TurnEnd")  the turn is over, however it ended (an answer, Ctrl-C, an error)
     on_event("SessionEnd")  the session is over: stop what you started           [SessionEnd]
+    on_event("SideModelCall")  a model call made past every wrap_model_call (s06's summary): its
+                      `request`, `reply` and `purpose`, for whoever counts calls (full's meter)
 
 Besides the points: `tools()` it adds, `commands()` for the REPL, and `for_subagent()`, what a
 subagent (s04) inherits of it.

@@ -215,6 +215,7 @@ class Compactor(Extension):
         agent.view.model_start()
         reply = agent.model.query(request)
         agent.view.model_end(reply)
+        agent.emit("SideModelCall", request=request, reply=reply, purpose="compaction")  # for a meter (full's)
         summary = reply_text(reply)
         if not summary:
             self.notice(agent, "compaction failed: the summary came back empty; the history is unchanged")
