@@ -120,3 +120,19 @@ def test_the_listing_is_newest_first_and_an_id_prefix_finds_one(tmp_path):
     assert picker.choose(sessions, console, stream=io.StringIO("7\n2\n")).id == "aaaa1111-0000"
     assert "type a number from 1 to 2" in console.file.getvalue()
     assert picker.choose(sessions, console, stream=io.StringIO("")) is None
+
+
+def test_a_session_open_in_another_process_is_not_resumed_and_is_free_once_that_one_ends(tmp_path):
+    first = build_agent(CHAPTER, tmp_path, ScriptedModel([text("one")]), "--permission-mode", "bypassPermissions")
+    first.run("hello")  # its log holds the session now
+    path = SessionLog.of(first).path
+    with pytest.raises(SessionError, match="open in another process"):
+        SessionWriter(path).claim()  # what a second `full --continue` meets (the lock is an OS lock)
+    second = build_agent(CHAPTER, tmp_path, ScriptedModel([text("two")]), "--permission-mode", "bypassPermissions")
+    log = SessionLog.of(second)
+    with pytest.raises(Exception, match="open in another process"):  # one line at the command line
+        log.resume(second, path)
+    assert second.messages == [] and log.writer is None  # nothing was taken over
+    first.close()  # the first one ends (a kill -9 frees the lock too: the OS lets go of it)
+    log.resume(second, path)
+    assert second.run("again") == "two" and len(replay(path).messages) == 4

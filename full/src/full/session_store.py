@@ -115,22 +115,42 @@ def apply(saved: Saved, record: dict) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+class SessionInUse(SessionError):
+    """Another process is writing this session (two writers would interleave their lines)."""
+
+
 class SessionWriter:
-    """Appends to one session file: whole lines, each flushed. `saved` mirrors what the file replays to."""
+    """Appends to one session file: whole lines, each flushed. `saved` mirrors what the file replays to.
+    One writer per session at a time, across processes: it holds `<id>.jsonl.lock` while it writes
+    (an OS lock, so a writer killed with -9 lets go of it)."""
 
     def __init__(self, path: Path):
+        from filelock import FileLock
+
         self.path = path
         self.file = None
         self.saved: list[str] = []  # each message as the file holds it (compact JSON)
         self.states: dict[str, str] = {}  # each extension's state as the file holds it (compact JSON)
+        self.lock = FileLock(f"{path}.lock", timeout=0, thread_local=False)
+
+    def claim(self) -> None:
+        """Take the session for this process; SessionInUse when another has it."""
+        from filelock import Timeout
+
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise SessionInUse(f"session {self.path.stem[:8]} is open in another process; "
+                               "leave it there first, or start a new session") from None
 
     def start(self, header: dict) -> None:
         """A new file, its first line `header`."""
+        self.claim()
         self.file = open(self.path, "x", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by close()
         self.append(header)
 
     def reopen(self, saved: Saved) -> None:
-        """Go on appending to a file read back: a torn last line is cut off first."""
+        """Go on appending to a file read back (claimed first): a torn last line is cut off first."""
         if self.path.stat().st_size > saved.whole:
             with open(self.path, "r+b") as torn:
                 torn.truncate(saved.whole)
@@ -168,6 +188,7 @@ class SessionWriter:
         if self.file is not None:
             self.file.close()
             self.file = None
+        self.lock.release()
 
 
 # ---------------------------------------------------------------------------------------------

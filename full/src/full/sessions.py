@@ -4,7 +4,8 @@
 The file (session_store.py) is `.harness/sessions/<id>.jsonl`, one line per prompt and per sync.
 `SessionLog` is plugged in last, so it saves the messages as every other extension left them:
     on_event        UserPromptSubmit: the prompt (the picker's title, the turn count);
-                    Stop, TurnEnd (however the turn ended), SessionEnd: a sync;
+                    Stop, TurnEnd (however the turn ended), SessionEnd: a sync (at SessionEnd
+                    the file is closed and its lock let go: one writer per session);
                     SessionStart "clear" (`/clear`): the next prompt opens a new file
     wrap_model_call a sync before every model request, the innermost: a kill -9 loses at most the turn
                     in flight
@@ -76,8 +77,11 @@ class SessionLog(Extension):
             return
         if event == "UserPromptSubmit":
             self.guarded(self.record_prompt, agent, data.get("prompt") or "")
-        elif event in ("Stop", "TurnEnd", "SessionEnd"):
+        elif event in ("Stop", "TurnEnd"):
             self.sync(agent)
+        elif event == "SessionEnd":  # the last sync; then the session is free for another process
+            self.sync(agent)
+            self.close()
         elif event == "SessionStart" and data.get("source") == "clear":
             self.close()
             self.id = str(uuid.uuid4())  # a new conversation, a new file at its first prompt
@@ -120,18 +124,22 @@ class SessionLog(Extension):
     def resume(self, agent, path: Path) -> None:
         """Continue the session saved in `path`: the agent gets its history and states back, and
         this log appends to that file from now on."""
+        writer = SessionWriter(path)
         try:
+            writer.claim()  # subtle: before the read, so no other process appends behind it
             saved = replay(path)
         except OSError as error:
+            writer.close()
             raise ConfigurationError(f"cannot resume {path}: {error.strerror}") from None
         except SessionError as error:
+            writer.close()
             raise ConfigurationError(f"cannot resume: {error}") from None
         if self.writer is not None:
             self.sync(agent)
             self.close()
         agent.resume(saved.messages, saved.states)
         self.id = path.stem
-        self.writer = SessionWriter(path)
+        self.writer = writer
         self.guarded(self.writer.reopen, saved)
         if self.writer is not None:
             self.guarded(self.writer.append, {"type": "resume", "model": agent.config.model})
