@@ -23,7 +23,7 @@ from rich.text import Text
 
 from s01_agent_loop.cli.inbox import Inbox
 
-from .schedule import MAX_COUNTED, when
+from .schedule import MAX_COUNTED, CronJob, when
 from .store import FILE_NAME, CronStore
 
 GRACE = timedelta(minutes=1)
@@ -37,23 +37,32 @@ def report_missed(store: CronStore, clock: Callable[[], datetime], inbox: Inbox)
     now, notes = clock(), []
     with store.changing() as contents:
         for job in list(contents.jobs.values()):
-            missed = job.due_by(now - GRACE)
-            count = f"{len(missed)}{'+' if len(missed) >= MAX_COUNTED else ''} fire{'s' * (len(missed) != 1)}"
-            if job.expired(now):
+            kept, note = catch_up(job, now)
+            if kept is None:
                 del contents.jobs[job.id]
-                after = f" after missing {count}" if missed else ""
-                notes.append(f"{job.id} '{job.prompt}' expired (7 days old) while no agent ran{after}; removed")
-            elif missed and not job.recurring:
-                del contents.jobs[job.id]
-                notes.append(f"missed the one fire of {job.id} '{job.prompt}' at {when(job.due(missed[0]))}; "
-                             "removed, not run")
-            elif missed:
-                moved = contents.jobs[job.id] = job.model_copy(update={"last_fired": missed[-1]})
-                notes.append(f"missed {count} of {job.id} '{job.prompt}' since {when(job.due(missed[0]))}; "
-                             f"next {when(moved.next_due())}")
+            elif kept is not job:
+                contents.jobs[job.id] = kept
+            if note:
+                notes.append(note)
     for note in notes:
         inbox.tell(Text(f"⏰ {note}", "yellow"))
     if bad := len(contents.unreadable):
         inbox.tell(Text(f"⏰ {bad} {'entry' if bad == 1 else 'entries'} of .harness/{FILE_NAME} cannot be read as "
                         f"a job; kept as {'it is' if bad == 1 else 'they are'}, never fired", "yellow"))
     return notes
+
+
+def catch_up(job: CronJob, now: datetime) -> tuple[CronJob | None, str | None]:
+    """`job` after a time when no agent ran here: the job to keep (moved past its missed fires), or
+    None when it expired or was a one-shot whose fire passed; and a note saying so (None: nothing missed)."""
+    missed = job.due_by(now - GRACE)
+    count = f"{len(missed)}{'+' if len(missed) >= MAX_COUNTED else ''} fire{'s' * (len(missed) != 1)}"
+    if job.expired(now):
+        after = f" after missing {count}" if missed else ""
+        return None, f"{job.id} '{job.prompt}' expired (7 days old) while no agent ran{after}; removed"
+    if missed and not job.recurring:
+        return None, f"missed the one fire of {job.id} '{job.prompt}' at {when(job.due(missed[0]))}; removed, not run"
+    if missed:
+        moved = job.model_copy(update={"last_fired": missed[-1]})
+        return moved, f"missed {count} of {job.id} '{job.prompt}' since {when(job.due(missed[0]))}; next {when(moved.next_due())}"
+    return job, None

@@ -32,7 +32,7 @@ from s02_tool_use.tools import Tool, ToolContext, ToolError
 from .clock import Clock
 from .commands import loop, show_jobs
 from .cron_tools import CREATE, DELETE, LIST, CronCreateInput, CronDeleteInput, CronListInput, created_text
-from .missed import GRACE, report_missed
+from .missed import catch_up, report_missed
 from .schedule import MAX_JOBS, CronJob
 from .store import CronStore, StoreError
 
@@ -202,11 +202,9 @@ class Scheduler(Extension):
                 job = CronJob.model_validate(entry)
             except ValidationError:
                 continue
-            missed = job.due_by(now - GRACE)
-            if job.expired(now) or (missed and not job.recurring):
+            job, _ = catch_up(job, now)
+            if job is None:
                 continue
-            if missed:
-                job = job.model_copy(update={"last_fired": missed[-1]})
             with self.mutex:
                 self.session_jobs[job.id] = job
             back.append(job.id)
