@@ -152,15 +152,14 @@ def stdout_for_the_report():
 
 
 class Report(Extension):
-    """One `-q` run and its report. Plugged in outermost: it times each model call (s11's retries
-    and their waits included: `duration_api_ms`) and, for stream-json, writes each message before
-    the request that carries it goes out and each assistant message before its tools run."""
+    """One `-q` run and its report. Plugged in outermost: for stream-json, it writes each message
+    before the request that carries it goes out and each assistant message before its tools run.
+    Its times and tokens are the `Meter`'s (`duration_api_ms`: s11's retries and their waits included)."""
 
     def __init__(self, agent, output_format: str, out):
         self.agent = agent
         self.format = output_format
         self.out = out
-        self.api_seconds = 0.0
         self.seen: dict[int, dict] = {}  # id -> message, each message written (or not to be)
         self.last_reply = None  # the reply behind the newest assistant message
         self.prompt_pending = True  # the prompt's user message is still to come
@@ -169,11 +168,7 @@ class Report(Extension):
 
     def wrap_model_call(self, agent, request: dict, call_next):
         self.flush()  # the messages this request carries, as sent
-        began = time.monotonic()
-        try:
-            self.last_reply = call_next(request)
-        finally:
-            self.api_seconds += time.monotonic() - began
+        self.last_reply = call_next(request)
         return self.last_reply
 
     def run_tools(self, agent, calls: list, results: list[dict]) -> bool:
@@ -186,7 +181,11 @@ class Report(Extension):
         from s01_agent_loop.cli.repl import describe_api_error, is_api_error, submit
         from s07_permission_system.permissions import Permissions
 
+        from .meter import Meter
+
         agent, began, turns = self.agent, time.monotonic(), self.agent.n_turns
+        meter = Meter.of(agent)
+        self.api_seconds_before = meter.api_seconds if meter is not None else 0.0  # a resumed session's count goes on
         gate = Permissions.of(agent)
         self.denials = gate.denied if gate is not None else {}  # the calls s07's gate refused, by id
         self.denied_before = set(self.denials)
@@ -228,11 +227,10 @@ class Report(Extension):
         from s01_agent_loop.cli.repl import commands_of
         from s19_mcp_plugin.plugin import McpPlugin
 
-        agent, servers = self.agent, []
-        if (plugin := McpPlugin.of(agent)) is not None:
-            plugin.servers.wait_started()
-            plugin.sync(agent)
-            servers = [{"name": name, "status": server.status} for name, server in plugin.servers.servers.items()]
+        agent = self.agent
+        plugin = McpPlugin.of(agent)
+        statuses = plugin.ready(agent) if plugin is not None else {}
+        servers = [{"name": name, "status": status} for name, status in statuses.items()]
         return {"type": "system", "subtype": "init", "session_id": self.session_id(), "cwd": str(agent.workdir),
                 "model": agent.config.model, "tools": list(agent.tools.tools), "mcp_servers": servers,
                 "permissionMode": agent.config.permission_mode, "slash_commands": sorted(commands_of(agent)),
@@ -244,8 +242,9 @@ class Report(Extension):
         meter = Meter.of(self.agent)
         usage = meter.usage if meter is not None else {}
         subtype = {SUCCESS: "success", STOPPED_BY_MAX_TURNS: "error_max_turns"}.get(code, "error_during_execution")
+        api_seconds = meter.api_seconds - self.api_seconds_before if meter is not None else 0.0
         found = {"type": "result", "subtype": subtype, "is_error": code != SUCCESS,
-                 "duration_ms": round(seconds * 1000), "duration_api_ms": round(self.api_seconds * 1000),
+                 "duration_ms": round(seconds * 1000), "duration_api_ms": round(api_seconds * 1000),
                  "num_turns": turns, "result": answer if code == SUCCESS else reason,
                  "session_id": self.session_id(), "total_cost_usd": meter.cost_usd if meter is not None else None,
                  "usage": {"input_tokens": usage.get("input", 0), "output_tokens": usage.get("output", 0),

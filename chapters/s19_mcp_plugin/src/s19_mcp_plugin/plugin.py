@@ -71,10 +71,7 @@ class McpPlugin(Extension):
     # the points ----------------------------------------------------------------------------
 
     def before_request(self, agent) -> None:
-        if not self.started:  # the first request waits for servers still starting (up to their timeout)
-            self.servers.wait_started()
-            self.started = True
-        self.sync(agent)
+        self.ready(agent)
         with self.lock:
             lines, self.unshown = self.unshown, []
         for line in lines:
@@ -95,6 +92,16 @@ class McpPlugin(Extension):
             self.close()
 
     # ---------------------------------------------------------------------------------------
+
+    def ready(self, agent) -> dict[str, str]:
+        """The servers as the next request sees them: the first time, wait for those still starting
+        (up to their timeout); their tools joined to the registry. Each server's status, by name
+        (full's `-q` reports them before its first request)."""
+        if not self.started:
+            self.servers.wait_started()
+            self.started = True
+        self.sync(agent)
+        return {name: server.status for name, server in self.servers.servers.items()}
 
     def current(self) -> list[Tool]:
         """The tools of every connected server, in configuration order, named without collisions."""
