@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from s01_agent_loop.agent import content_text
+from s01_agent_loop.agent import content_text, message_blocks
 from s01_agent_loop.cli import SlashCommand
 from s02_tool_use.extension import Extension
 from s02_tool_use.files import write_atomic
@@ -78,25 +78,25 @@ def markdown(agent, now: datetime) -> str:
     """The conversation as a Markdown page."""
     messages = agent.messages
     results = {block["tool_use_id"]: block for message in messages if message["role"] == "user"
-               for block in blocks_of(message) if block.get("type") == "tool_result"}
+               for block in message_blocks(message) if block.get("type") == "tool_result"}
     out = [f"# Conversation, {now:%Y-%m-%d %H:%M}", "",
            f"Work dir `{agent.workdir}` · model `{agent.config.model}` · {len(messages)} messages", ""]
     speaker = None
     for message in messages:
         if is_summary(message):
             out += ["## Compaction summary", "", "> The conversation before this point was compacted (s06); "
-                    "this summary stands for it.", "", content_text(blocks_of(message)), ""]
+                    "this summary stands for it.", "", content_text(message_blocks(message)), ""]
             speaker = None
             continue
         if message["role"] == "assistant":
             if speaker != "assistant":
                 out += ["## Assistant", ""]
             speaker = "assistant"
-            for block in blocks_of(message):
+            for block in message_blocks(message):
                 out += assistant_block(block, results)
             continue
-        texts = [block for block in blocks_of(message) if block.get("type") != "tool_result"]
-        answered = len(texts) < len(blocks_of(message))
+        texts = [block for block in message_blocks(message) if block.get("type") != "tool_result"]
+        answered = len(texts) < len(message_blocks(message))
         *context, prompt = texts or [None]
         if answered and prompt is not None:  # beside tool results, text is the harness's, never a prompt
             context, prompt = texts, None
@@ -147,15 +147,10 @@ def folded(summary: str, text: str) -> list[str]:
             "", "</details>", ""]
 
 
-def blocks_of(message: dict) -> list[dict]:
-    content = message.get("content")
-    return [{"type": "text", "text": content}] if isinstance(content, str) else list(content or [])
-
-
 def first_prompt(messages: list[dict]) -> str:
     """The first prompt's text (the last text of the first user message without tool results)."""
     for message in messages:
-        blocks = blocks_of(message)
+        blocks = message_blocks(message)
         if message["role"] == "user" and not is_summary(message) and \
                 not any(b.get("type") == "tool_result" for b in blocks):
             texts = [b["text"] for b in blocks if b.get("type") == "text"]

@@ -218,6 +218,12 @@ def tool_result(tool_use_id: str, content: str | list[dict], is_error: bool = Fa
     return block
 
 
+def message_blocks(message: dict) -> list[dict]:
+    """A message's content as a new list of blocks: a string content is one text block."""
+    content = message.get("content")
+    return [{"type": "text", "text": content}] if isinstance(content, str) else list(content or [])
+
+
 def content_text(content: str | list[dict]) -> str:
     """A tool_result's content as text for the user: the text blocks, `[image]` for each image."""
     if isinstance(content, str):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from s01_agent_loop.agent import message_blocks
 from s01_agent_loop.shell import cap
 
 SUMMARY_SYSTEM = """You summarise coding sessions. An agent's conversation has grown too long for its
@@ -59,8 +60,8 @@ def render(messages: list[dict]) -> str:
     """
     parts = []
     for message in messages:
-        role, content = message["role"], message["content"]
-        for block in [{"type": "text", "text": content}] if isinstance(content, str) else content:
+        role = message["role"]
+        for block in message_blocks(message):
             kind = block.get("type")
             if kind == "text":
                 parts.append(f"{role}: {block['text']}")

@@ -16,6 +16,8 @@ import json
 import math
 from dataclasses import dataclass
 
+from s01_agent_loop.agent import message_blocks
+
 CHARS_PER_TOKEN = 4
 
 
@@ -77,8 +79,7 @@ def all_blocks(messages: list[dict]) -> list[dict]:
     """Every content block of every message, in order (a string content counts as one text block)."""
     found = []
     for message in messages:
-        content = message.get("content")
-        found += [{"type": "text", "text": content}] if isinstance(content, str) else content
+        found += message_blocks(message)
     return found
 
 

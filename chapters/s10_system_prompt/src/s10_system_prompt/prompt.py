@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from rich.text import Text
 
+from s01_agent_loop.agent import message_blocks
 from s01_agent_loop.cli import SlashCommand
 from s01_agent_loop.model import MAX_BREAKPOINTS, count_breakpoints
 from s02_tool_use.extension import Extension, Section
@@ -156,7 +157,6 @@ def mark_last(messages: list[dict]) -> list[dict]:
     if not messages:
         return messages
     *earlier, last = messages
-    content = last["content"]
-    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content)
+    blocks = message_blocks(last)
     blocks[-1] = {**blocks[-1], "cache_control": EPHEMERAL}
     return [*earlier, {**last, "content": blocks}]

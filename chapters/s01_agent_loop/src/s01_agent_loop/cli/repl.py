@@ -129,6 +129,7 @@ def show_messages(agent, argument: str, console) -> None:
     """`/messages [N]`: each message of the history (the last N), each block on one line."""
     from rich.text import Text
 
+    from ..agent import message_blocks
     from .console import summarize
 
     messages = agent.messages
@@ -136,9 +137,7 @@ def show_messages(agent, argument: str, console) -> None:
     if not messages:
         console.print("[dim]no messages yet[/]")
     for index, message in enumerate(messages[len(messages) - last:], len(messages) - last):
-        content = message["content"]
-        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
-        for block in blocks:
+        for block in message_blocks(message):
             kind = block.get("type")
             if kind == "tool_use":
                 body = f"{block['name']} {summarize(block.get('input'), 200)}"

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..agent import message_blocks
 from ..scripted.usage import unmarked
 from .trace import read_trace
 
@@ -100,8 +101,7 @@ def section(n: int, record: dict, request: dict, previous: dict | None, answer: 
 
 
 def message_html(message: dict, mark: str, index: int) -> str:
-    content = message.get("content")
-    blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content or []
+    blocks = message_blocks(message)
     label = f"{index}: {message.get('role')}" + (f" · {mark}" if mark else "")
     return "".join(block_html(block, mark, label) for block in blocks)
 
