@@ -13,6 +13,8 @@ import time
 from rich.table import Table
 from rich.text import Text
 
+from s13_background_tasks.display import one_line
+
 from .session_store import Summary
 
 SHOWN = 20  # sessions listed at most
@@ -31,11 +33,6 @@ def when(modified: float, now: float | None = None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", day)
 
 
-def one_line(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def listing(sessions: list[Summary], now: float | None = None) -> Table:
     """The sessions as a numbered table, newest first (as given)."""
     table = Table(box=None, padding=(0, 2), show_edge=False)
@@ -44,7 +41,7 @@ def listing(sessions: list[Summary], now: float | None = None) -> Table:
         table.add_column(name, justify=justify, style="dim" if name in ("#", "id") else None)
     for number, session in enumerate(sessions[:SHOWN], 1):
         table.add_row(str(number), when(session.modified, now), str(session.turns),
-                      Text(one_line(session.first_prompt)), session.id[:8])
+                      Text(one_line(session.first_prompt, 60)), session.id[:8])
     return table
 
 

@@ -32,6 +32,7 @@ from rich.text import Text
 from s01_agent_loop.cli.chapter import SlashCommand
 from s01_agent_loop.errors import ConfigurationError
 from s02_tool_use.extension import Extension
+from s13_background_tasks.display import one_line
 
 from . import picker
 from .session_store import SessionError, SessionWriter, find_session, list_sessions, replay, sessions_dir
@@ -145,7 +146,7 @@ class SessionLog(Extension):
             self.guarded(self.writer.append, {"type": "resume", "model": agent.config.model})
             self.sync(agent)  # states that changed on the way back (an expired cron left out)
         turns = len(saved.prompts)
-        last = picker.one_line(saved.prompts[-1], 50) if saved.prompts else "-"
+        last = one_line(saved.prompts[-1], 50) if saved.prompts else "-"
         agent.view.notice(Text(f"resumed session {self.id[:8]}: {turns} turn{'s' * (turns != 1)}, "
                                f"{len(saved.messages)} messages; last prompt: {last}", style="dim"))
 
@@ -170,7 +171,7 @@ def pick(session, wanted: str) -> Path:
     if not sessions:
         raise ConfigurationError(f"--resume: no saved session in {session.workdir}")
     if not session.interactive:
-        recent = ", ".join(f"{s.id[:8]} ({picker.one_line(s.first_prompt, 30)})" for s in sessions[:3])
+        recent = ", ".join(f"{s.id[:8]} ({one_line(s.first_prompt, 30)})" for s in sessions[:3])
         raise ConfigurationError(f"--resume needs a session id with no terminal to pick one on: --resume ID "
                                  f"(an id or its first characters; recent: {recent}), or --continue for the latest")
     console = getattr(session.view, "console", None)

@@ -58,6 +58,7 @@ def jobs_table(jobs: list[Job]) -> Table:
     return table
 
 
-def one_line(text: str, limit: int) -> str:
+def one_line(text: str, limit: int = 100) -> str:
+    """`text` on one line (its whitespace runs made single spaces), cut to `limit` characters with `…`."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

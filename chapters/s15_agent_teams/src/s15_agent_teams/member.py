@@ -25,6 +25,7 @@ from rich.text import Text
 from s01_agent_loop.errors import AgentStop
 from s02_tool_use.extension import Extension, Section
 from s02_tool_use.tools import Tool, ToolContext, ToolError
+from s13_background_tasks.display import one_line
 
 from .mailbox import Letter, Mailbox
 from .team import LEAD, Team
@@ -199,8 +200,3 @@ def announce(view, letters: list[Letter]) -> None:
         kind = f", {letter.data['type']}" if letter.data and "type" in letter.data else ""
         view.notice(Text.assemble(("✉ ", "magenta"), (f"from {letter.sender}{kind}: ", "bold magenta"),
                                   one_line(letter.text)))
-
-
-def one_line(text: str, limit: int = 100) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

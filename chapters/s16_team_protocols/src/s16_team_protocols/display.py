@@ -15,7 +15,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from s15_agent_teams.member import one_line
+from s13_background_tasks.display import one_line
 
 from .requests import Request
 
