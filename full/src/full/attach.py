@@ -19,6 +19,7 @@ rules and the permission mode do not matter here: naming the file is the user's 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -179,5 +180,6 @@ def paths_like(agent, typed: str) -> list[str]:
                            if entry.name.startswith(start) and (start.startswith(".") or entry.name[0] != "."))
     except (OSError, ToolError):
         return []
-    paths = [f"{folder}/{name}" if folder else name for name in found]
-    return [path for path in paths if not read_denial(agent, path.rstrip("/"))][:SUGGESTIONS]
+    paths = (f"{folder}/{name}" if folder else name for name in found)
+    # subtle: lazily, so a keystroke in a folder of thousands asks the rules about SUGGESTIONS of them, not all
+    return list(itertools.islice((path for path in paths if not read_denial(agent, path.rstrip("/"))), SUGGESTIONS))
