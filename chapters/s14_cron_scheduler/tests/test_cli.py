@@ -132,7 +132,8 @@ def test_a_fire_while_the_repl_waits_in_a_terminal_keeps_the_half_typed_line(tmp
   - model: {text: "The build is green.", expect: {last_user_contains: "check the build"}}
   - model: {text: "You asked for git status.", expect: {last_user_contains: "git status"}}
 """)
-    start = job.next_due() - timedelta(seconds=5)  # due 5 s after the agent starts, no prompt typed
+    # due 10 s after the agent starts, no prompt typed: time enough to reach the prompt and type, on a loaded machine
+    start = job.next_due() - timedelta(seconds=10)
     command = shlex.join([sys.executable, "-m", "s14_cron_scheduler", "--scenario", scenario,
                           "--clock-start", f"{start:%H:%M:%S}"])
     tmux = ["tmux", "-L", f"s14-test-{os.getpid()}", "-f", os.devnull]
