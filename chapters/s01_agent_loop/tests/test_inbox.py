@@ -140,8 +140,8 @@ def test_slash_commands_complete_at_the_start_of_the_line_and_a_chapter_adds_its
     assert suggestions(plain, "") == suggestions(plain, "fix /co") == suggestions(plain, "/compact now") == []
     more = CHAPTER.extend(name="more", title="t", build=CHAPTER.build, here=__file__, completer=lambda a: Mentions())
     assert suggestions(completer(more, Agent()), "read @") == ["@notes.md"]
-    with create_pipe_input() as keyboard:  # the editor offers them as you type, and Enter still sends the line
+    with create_pipe_input() as keyboard:  # the editor offers them on Tab, and Enter still sends the line
         editor = line_editor(completer=plain, input=keyboard, output=DummyOutput())
-        assert editor.complete_while_typing is True
+        assert editor.completer is not None and editor.complete_while_typing is False
         keyboard.send_text("/co\r")
         assert editor.prompt("› ") == "/co"

@@ -2,7 +2,7 @@
 what an agent people keep using needs:
 - `Meter` (meter.py): tokens and cost of the session, per model (`/cost`, the status line);
 - `Attachments` (attach.py): `@path` in a prompt attaches that file, as in Claude Code (and the
-  REPL suggests paths as you type one);
+  REPL suggests paths on Tab);
 - `Export` (export.py): `/export`, the conversation as Markdown;
 - `FullCommands` (commands.py): `/model`, to see the models and prices and switch;
 - `SessionLog` (sessions.py): the conversation saved as JSONL as it happens; `--continue`,

@@ -131,8 +131,9 @@ STATUS_EVERY = 1.0
 
 def line_editor(history_file=None, status=None, completer=None, **io):
     """prompt_toolkit's `PromptSession`: history in `history_file`, `status` as its bottom toolbar,
-    redrawn every `STATUS_EVERY` seconds, and `completer`'s suggestions as you type (`io`: a test's
-    input and output)."""
+    redrawn every `STATUS_EVERY` seconds, and `completer`'s suggestions on Tab (`io`: a test's input
+    and output). subtle: on Tab, not while typing: a menu computed on every keystroke delayed the
+    typed text on a busy machine until after a prompt posted meanwhile (s14's tmux test)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
@@ -141,7 +142,7 @@ def line_editor(history_file=None, status=None, completer=None, **io):
         history_file.parent.mkdir(parents=True, exist_ok=True)
         history = FileHistory(str(history_file))
     if completer is not None:
-        io |= {"completer": completer, "complete_while_typing": True}
+        io |= {"completer": completer, "complete_while_typing": False}
     if status is None:
         return PromptSession(history=history, **io)
     return PromptSession(history=history, bottom_toolbar=shielded(status), refresh_interval=STATUS_EVERY, **io)

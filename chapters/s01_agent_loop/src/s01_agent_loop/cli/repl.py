@@ -41,7 +41,7 @@ def repl(chapter, agent, console, inbox) -> int:
 
 
 def completer(chapter, agent):
-    """What the line editor suggests as you type: the slash commands (with their help) while the
+    """What the line editor suggests on Tab: the slash commands (with their help) while the
     line is a `/` and a name, and whatever the chapter adds (`Chapter.completer`: full's `@path`)."""
     from prompt_toolkit.completion import Completer, Completion, merge_completers
 
